@@ -1,0 +1,61 @@
+/**
+ * Keys and values inside the engine are *byte strings*: JS strings whose code units are all
+ * 0..255, one per byte. They are binary-safe like Redis's sds, key a `Map` at native string
+ * speed, and cost a fraction of a `Uint8Array` per value (V8 stores them one byte per char).
+ * Conversions happen only at the edges: the RESP codec, the typed client, the RDB codec.
+ */
+
+// TextEncoder/TextDecoder exist on every platform Larder targets but are not in lib ES2023,
+// which core compiles against to stay platform-free; declare just what we use.
+declare const TextEncoder: new () => { encode(s: string): Uint8Array };
+declare const TextDecoder: new () => { decode(b: Uint8Array): string };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** True when every code unit of `s` is ASCII, so text and byte string coincide. */
+export function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Bytes → byte string. */
+export function bytesToBinary(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  // String.fromCharCode over chunks: fast, and avoids the argument-count limit.
+  let out = '';
+  for (let i = start; i < end; i += 8192) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
+  }
+  return out;
+}
+
+/** Byte string → bytes. */
+export function binaryToBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** User text (UTF-16) → byte string of its UTF-8 encoding. */
+export function textToBinary(s: string): string {
+  return isAscii(s) ? s : bytesToBinary(encoder.encode(s));
+}
+
+/** Byte string holding UTF-8 → user text. Invalid sequences become U+FFFD. */
+export function binaryToText(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0x7f) return decoder.decode(binaryToBytes(s));
+  }
+  return s;
+}
+
+/** A value the public API accepts as a Redis string: text (sent as UTF-8), bytes, or a number. */
+export type Input = string | Uint8Array | number | bigint;
+
+/** Any public input → byte string. Numbers are formatted as Redis would read them back. */
+export function toBinary(v: Input): string {
+  if (typeof v === 'string') return textToBinary(v);
+  if (v instanceof Uint8Array) return bytesToBinary(v);
+  if (typeof v === 'number' && !Number.isFinite(v)) return v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
+  return String(v);
+}

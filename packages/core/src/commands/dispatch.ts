@@ -1,0 +1,98 @@
+/**
+ * The only place that validates a command before it runs (Redis's processCommand + call): lookup,
+ * subcommand, arity, pub/sub context, MULTI queueing; then the handler, propagation of its effect,
+ * stats, and serving clients that its writes unblocked. Handlers never re-check any of this.
+ */
+import { ReplyError, unknownCommand, unknownSubcommand, wrongArity, errorReply } from '../reply/errors.ts';
+import { QUEUED, type Reply } from '../reply/reply.ts';
+import type { Client } from '../engine/client.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { CommandSpec } from './spec.ts';
+
+/** Commands a RESP2 client may send while subscribed. */
+const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
+/** Commands that run at once inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+const perf = (globalThis as unknown as { performance?: { now(): number } }).performance;
+const hrnow: () => number = perf ? () => perf.now() : Date.now;
+
+export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Promise<Reply> {
+  const found = resolve(engine, argv);
+  if (found instanceof ReplyError) return reject(engine, c, found, undefined);
+  const [spec, fullName] = found;
+  if (c.resp === 2 && (c.channels.size > 0 || c.patterns.size > 0) && !PUBSUB_ALLOWED.has(fullName)) {
+    return reject(engine, c, errorReply(
+      `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    ), fullName);
+  }
+  if (c.multi !== null && !MULTI_IMMEDIATE.has(fullName)) {
+    if (spec.flags.includes('no_multi')) {
+      return reject(engine, c, errorReply('ERR Command not allowed inside a transaction'), fullName);
+    }
+    c.multi.push([spec, argv]);
+    return QUEUED;
+  }
+  const reply = call(engine, c, spec, fullName, argv);
+  engine.afterCommand();
+  return reply;
+}
+
+/** Finds the table entry for argv and checks arity; returns [spec, full name] or the error. */
+export function resolve(engine: Engine, argv: readonly string[]): [CommandSpec, string] | ReplyError {
+  const name = argv[0] ?? '';
+  let spec = engine.table.get(name);
+  if (spec === undefined) return unknownCommand(argv);
+  let fullName = spec.name;
+  if (spec.subcommands !== undefined && argv.length >= 2) {
+    const subName = argv[1]!.toLowerCase();
+    const sub = spec.subcommands.find((s) => s.name === subName);
+    if (sub === undefined) return unknownSubcommand(spec.name, argv[1]!);
+    spec = sub;
+    fullName = `${fullName}|${sub.name}`;
+  }
+  const n = argv.length;
+  if ((spec.arity > 0 && n !== spec.arity) || n < -spec.arity) return wrongArity(fullName);
+  return [spec, fullName];
+}
+
+function reject(engine: Engine, c: Client, err: ReplyError, fullName: string | undefined): ReplyError {
+  if (c.multi !== null) c.multiFailed = true;
+  if (fullName !== undefined) engine.stats.command(fullName).rejectedCalls++;
+  engine.stats.error(err.prefix);
+  return err;
+}
+
+/**
+ * Runs a validated command as one execution unit and propagates its effect: the command as
+ * received (or as the handler rewrote it) if it changed the dataset, nothing otherwise.
+ * EXEC calls it for each queued command; only dispatch serves unblocked clients afterwards.
+ */
+export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: string, argv: string[]): Reply | Promise<Reply> {
+  const handler = spec.handler;
+  if (handler === undefined) return unknownSubcommand(spec.name, argv[1] ?? '');
+  c.propagateArgv = null;
+  c.noPropagate = false;
+  const dirtyBefore = engine.dirty;
+  const stats = engine.stats.command(fullName);
+  const t0 = hrnow();
+  engine.propagation.begin();
+  let reply: Reply | Promise<Reply>;
+  try {
+    reply = handler(c, argv);
+  } catch (e) {
+    if (!(e instanceof ReplyError)) throw e;
+    reply = e;
+  }
+  if (engine.dirty !== dirtyBefore && !c.noPropagate) engine.propagate(c.dbIndex, c.propagateArgv ?? argv);
+  engine.propagation.end();
+  stats.calls++;
+  stats.usec += (hrnow() - t0) * 1000;
+  engine.stats.commandsProcessed++;
+  if (reply instanceof ReplyError) {
+    stats.failedCalls++;
+    engine.stats.error(reply.prefix);
+  }
+  c.lastCommand = fullName;
+  return reply;
+}

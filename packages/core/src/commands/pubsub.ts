@@ -1,0 +1,3 @@
+import type { CommandSpec } from './spec.ts';
+
+export const pubsubCommands: CommandSpec[] = [];

@@ -1,0 +1,97 @@
+/**
+ * One connection's state (Redis's `client`): selected db, protocol, transaction, subscriptions,
+ * blocking. Handlers receive it as their context and reach the engine through it.
+ */
+import type { Db } from '../keyspace/db.ts';
+import type { Reply } from '../reply/reply.ts';
+import type { CommandSpec } from '../commands/spec.ts';
+import type { Engine } from './engine.ts';
+import type { NotifyClass } from './notify.ts';
+
+export interface ClientOptions {
+  /** Receives pub/sub messages and keyspace notifications (RESP3 pushes, RESP2 arrays). */
+  onPush?: (message: Reply) => void;
+  /** Shown by CLIENT LIST; `addr=` of a TCP peer, for example. */
+  addr?: string;
+  laddr?: string;
+}
+
+export class Client {
+  name = '';
+  dbIndex = 0;
+  resp: 2 | 3 = 2;
+  /** Queued commands while in MULTI, else null. */
+  multi: Array<[CommandSpec, string[]]> | null = null;
+  /** A command failed to queue: EXEC answers EXECABORT. */
+  multiFailed = false;
+  /** A watched key changed: EXEC answers nil. */
+  dirtyCas = false;
+  /** Watched keys: db index → keys. */
+  readonly watched = new Map<number, Set<string>>();
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  /** Set while the client waits in a blocking command. */
+  blockedOn: string[] | null = null;
+  closed = false;
+  lastCommand = 'NULL';
+  readonly createdAt: number;
+  lastInteraction: number;
+  onPush: ((message: Reply) => void) | undefined;
+  readonly addr: string;
+  readonly laddr: string;
+
+  /** Per-call propagation controls, reset by dispatch before each handler. */
+  propagateArgv: string[] | null = null;
+  noPropagate = false;
+
+  constructor(
+    readonly engine: Engine,
+    readonly id: number,
+    opts: ClientOptions = {},
+  ) {
+    this.createdAt = engine.now();
+    this.lastInteraction = this.createdAt;
+    this.onPush = opts.onPush;
+    this.addr = opts.addr ?? `127.0.0.1:${10000 + id}`;
+    this.laddr = opts.laddr ?? '127.0.0.1:6379';
+  }
+
+  /** The selected database. */
+  get db(): Db {
+    return this.engine.ks.dbs[this.dbIndex]!;
+  }
+
+  /** Runs one command as this client. Returns a Promise only when the command blocks. */
+  exec(argv: string[]): Reply | Promise<Reply> {
+    return this.engine.execute(this, argv);
+  }
+
+  /**
+   * Records a change to `key` in the selected db: counts it in `dirty`, invalidates WATCHers and
+   * sends the keyspace notification `event` of class `cls` (Redis's signalModifiedKey +
+   * notifyKeyspaceEvent + server.dirty++). Every write handler calls it once per changed key.
+   */
+  changed(key: string, event: string, cls: NotifyClass, dirty = 1): void {
+    this.engine.keyChanged(this.dbIndex, key, event, cls, dirty);
+  }
+
+  /** Propagate `argv` instead of the command as received (Redis's rewriteClientCommandVector). */
+  rewrite(argv: string[]): void {
+    this.propagateArgv = argv;
+  }
+
+  /** Propagate another command in this execution unit, before this one (alsoPropagate). */
+  alsoPropagate(argv: string[], dbIndex = this.dbIndex): void {
+    this.engine.propagate(dbIndex, argv);
+  }
+
+  /** Sends an out-of-band message (pub/sub). */
+  push(message: Reply): void {
+    this.onPush?.(message);
+  }
+
+  /** Disconnects: unblocks, unsubscribes, unwatches. */
+  close(): void {
+    this.engine.disconnect(this);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The engine: a keyspace, the command table, and the per-server state every client shares
+ * (pub/sub, blocked clients, WATCH, propagation, stats, config). It has no I/O: a host (the TCP
+ * server, the typed client, a worker) connects clients and feeds them argv.
+ */
+import { Keyspace } from '../keyspace/keyspace.ts';
+import type { Db } from '../keyspace/db.ts';
+import type { Reply } from '../reply/reply.ts';
+import { dispatch } from '../commands/dispatch.ts';
+import { commandTable, type CommandTable } from '../commands/table.ts';
+import { Client, type ClientOptions } from './client.ts';
+import { Blocking, type Timers } from './blocking.ts';
+import { Config } from './config.ts';
+import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, notifyBit, type NotifyClass } from './notify.ts';
+import { Propagation } from './propagate.ts';
+import { PubSub } from './pubsub.ts';
+import { Stats } from './stats.ts';
+import { activeExpireCycle } from '../keyspace/expire.ts';
+import { Cursors } from '../commands/scan.ts';
+
+export interface EngineOptions {
+  /** Unix time in ms. Injectable so tests never sleep. Default `Date.now`. */
+  now?: () => number;
+  /** A uniform number in [0, 1) for RANDOMKEY, SPOP and friends. Default `Math.random`. */
+  random?: () => number;
+  /** Timers for blocking timeouts and the active expire cycle. Default: the global ones. */
+  timers?: Timers;
+  /** Config parameters to start with, as `redis-server --name value` would set them. */
+  config?: Record<string, string>;
+  /** Start the active expire cycle (`hz` times a second). Default true. */
+  activeExpire?: boolean;
+}
+
+const globalTimers = globalThis as unknown as Timers & {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(h: unknown): void;
+};
+
+export class Engine {
+  readonly ks: Keyspace;
+  readonly config: Config;
+  readonly table: CommandTable = commandTable;
+  readonly clients = new Map<number, Client>();
+  readonly pubsub = new PubSub();
+  readonly propagation = new Propagation();
+  readonly stats: Stats;
+  /** Live SCAN/HSCAN/SSCAN/ZSCAN cursors. */
+  readonly cursors = new Cursors();
+  readonly blocking: Blocking;
+  readonly now: () => number;
+  readonly random: () => number;
+  /** Changes since the last save (Redis's server.dirty). */
+  dirty = 0;
+  /** db index → key → clients WATCHing it. */
+  readonly watchers = new Map<number, Map<string, Set<Client>>>();
+  private nextClientId = 1;
+  private readonly timers: Timers;
+  private cronHandle: unknown;
+  private notifyFlags = 0;
+
+  constructor(opts: EngineOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.timers = opts.timers ?? globalTimers;
+    this.config = new Config();
+    for (const [k, v] of Object.entries(opts.config ?? {})) this.config.set(k, v, true);
+    this.ks = new Keyspace(this.now, this.config.num('databases'));
+    this.stats = new Stats(this.now());
+    this.blocking = new Blocking(this.timers, (c, fn) => this.runUnit(c, fn));
+    this.ks.signalKeyAsReady = (db, key) => {
+      if (this.blocking.count > 0) this.blocking.signal(this.ks.indexOf(db), key);
+    };
+    this.ks.onExpire = (db, key) => this.expireKey(db, key);
+    this.configChanged();
+    if (opts.activeExpire !== false) this.startCron();
+  }
+
+  /** A new client. Close it with `client.close()`. */
+  connect(opts: ClientOptions = {}): Client {
+    const c = new Client(this, this.nextClientId++, opts);
+    this.clients.set(c.id, c);
+    this.stats.connections++;
+    return c;
+  }
+
+  /** Runs one command for `c`: a Reply, or a Promise of one when the command blocks. */
+  execute(c: Client, argv: string[]): Reply | Promise<Reply> {
+    return dispatch(this, c, argv);
+  }
+
+  disconnect(c: Client): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.blocking.cancel(c);
+    this.unwatchAll(c);
+    this.pubsub.dropClient(c);
+    this.clients.delete(c.id);
+  }
+
+  /** See Client.changed. */
+  keyChanged(dbIndex: number, key: string, event: string, cls: NotifyClass, dirty = 1): void {
+    this.dirty += dirty;
+    if (this.watchers.size > 0) this.touchWatched(dbIndex, key);
+    if (this.notifyFlags !== 0) this.notify(cls, event, key, dbIndex);
+  }
+
+  /** Publishes a keyspace notification if `notify-keyspace-events` enables its class. */
+  notify(cls: NotifyClass, event: string, key: string, dbIndex: number): void {
+    const flags = this.notifyFlags;
+    if (!(flags & notifyBit(cls))) return;
+    if (flags & NOTIFY_KEYSPACE) this.pubsub.publish(`__keyspace@${dbIndex}__:${key}`, event);
+    if (flags & NOTIFY_KEYEVENT) this.pubsub.publish(`__keyevent@${dbIndex}__:${event}`, key);
+  }
+
+  /** Re-reads config values the engine caches; CONFIG SET calls it. */
+  configChanged(): void {
+    this.notifyFlags = this.config.num('notify-keyspace-events');
+  }
+
+  propagate(dbIndex: number, argv: string[]): void {
+    this.propagation.add(dbIndex, argv);
+  }
+
+  /**
+   * Runs `fn` as one execution unit of client `c`: its propagated commands are delivered together
+   * when it ends, and clients blocked on keys it created are served right after.
+   */
+  runUnit<T>(c: Client, fn: () => T): T {
+    void c;
+    this.propagation.begin();
+    try {
+      return fn();
+    } finally {
+      this.propagation.end();
+    }
+  }
+
+  /** Serves blocked clients whose keys became ready; dispatch calls it after each top-level command. */
+  afterCommand(): void {
+    if (this.blocking.hasReady) this.blocking.serveReady();
+  }
+
+  /** Marks WATCHers of `key` dirty (Redis's touchWatchedKey). */
+  touchWatched(dbIndex: number, key: string): void {
+    const clients = this.watchers.get(dbIndex)?.get(key);
+    if (clients) for (const c of clients) c.dirtyCas = true;
+  }
+
+  /** FLUSHDB/SWAPDB: marks WATCHers of every watched key of `dbIndex` dirty. */
+  touchAllWatched(dbIndex: number): void {
+    const keys = this.watchers.get(dbIndex);
+    if (keys) for (const clients of keys.values()) for (const c of clients) c.dirtyCas = true;
+  }
+
+  watch(c: Client, key: string): void {
+    let keys = c.watched.get(c.dbIndex);
+    if (!keys) c.watched.set(c.dbIndex, (keys = new Set()));
+    if (keys.has(key)) return;
+    keys.add(key);
+    let byKey = this.watchers.get(c.dbIndex);
+    if (!byKey) this.watchers.set(c.dbIndex, (byKey = new Map()));
+    const set = byKey.get(key);
+    if (set) set.add(c);
+    else byKey.set(key, new Set([c]));
+  }
+
+  unwatchAll(c: Client): void {
+    for (const [db, keys] of c.watched) {
+      const byKey = this.watchers.get(db);
+      for (const k of keys) {
+        const set = byKey?.get(k);
+        set?.delete(c);
+        if (set?.size === 0) byKey!.delete(k);
+      }
+      if (byKey?.size === 0) this.watchers.delete(db);
+    }
+    c.watched.clear();
+    c.dirtyCas = false;
+  }
+
+  /** Deletes an expired key as Redis's deleteExpiredKeyAndPropagate does. */
+  private expireKey(db: Db, key: string): void {
+    const dbIndex = this.ks.indexOf(db);
+    db.delete(key);
+    this.stats.expiredKeys++;
+    this.propagation.begin();
+    this.propagate(dbIndex, ['DEL', key]);
+    this.keyChanged(dbIndex, key, 'expired', 'x');
+    this.propagation.end();
+  }
+
+  private startCron(): void {
+    const hz = Math.max(1, this.config.num('hz'));
+    this.cronHandle = globalTimers.setInterval(() => this.cron(), 1000 / hz);
+    // Do not keep a Node process alive just for the cron.
+    (this.cronHandle as { unref?: () => void }).unref?.();
+  }
+
+  /** One tick of Redis's serverCron that matters here: the active expire cycle. */
+  cron(): void {
+    if (this.config.value('active-expire-enabled') === 'yes') activeExpireCycle(this.ks, this.now);
+  }
+
+  /** Stops timers and disconnects every client. */
+  close(): void {
+    if (this.cronHandle !== undefined) globalTimers.clearInterval(this.cronHandle);
+    this.cronHandle = undefined;
+    for (const c of [...this.clients.values()]) c.close();
+  }
+}
+
+export function createEngine(opts: EngineOptions = {}): Engine {
+  return new Engine(opts);
+}

@@ -1,0 +1,50 @@
+/**
+ * Propagation: the commands that reproduce a write's effect, which the AOF records (reference
+ * §2.2). Everything one execution unit (a command, an EXEC, a served blocked client, an expiry)
+ * propagates is gathered and delivered at the unit's end, wrapped in MULTI/EXEC when it holds more
+ * than one command, as Redis's propagatePendingCommands does.
+ */
+
+/** One propagated command: the db it applies to (-1 for MULTI/EXEC) and its arguments. */
+export interface PropagatedOp {
+  db: number;
+  argv: string[];
+}
+
+export type PropagationListener = (ops: readonly PropagatedOp[]) => void;
+
+export class Propagation {
+  private readonly listeners: PropagationListener[] = [];
+  private ops: PropagatedOp[] = [];
+  /** Nesting depth of execution units; ops are delivered when the outermost one ends. */
+  private depth = 0;
+
+  /** True when someone listens; handlers may skip building rewritten argv otherwise. */
+  get active(): boolean {
+    return this.listeners.length > 0;
+  }
+
+  listen(fn: PropagationListener): () => void {
+    this.listeners.push(fn);
+    return () => {
+      const i = this.listeners.indexOf(fn);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  add(db: number, argv: string[]): void {
+    if (this.listeners.length > 0) this.ops.push({ db, argv });
+  }
+
+  begin(): void {
+    this.depth++;
+  }
+
+  end(): void {
+    if (--this.depth > 0 || this.ops.length === 0) return;
+    let ops = this.ops;
+    this.ops = [];
+    if (ops.length > 1) ops = [{ db: -1, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }];
+    for (const fn of this.listeners) fn(ops);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * @larder/core: the engine. `createEngine()` gives a store with 16 databases; `engine.connect()`
+ * a client that runs Redis commands as argv arrays of byte strings (see bytes.ts).
+ */
+export { createEngine, Engine, type EngineOptions } from './engine/engine.ts';
+export { Client, type ClientOptions } from './engine/client.ts';
+export type { PropagatedOp, PropagationListener } from './engine/propagate.ts';
+export type { Timers } from './engine/blocking.ts';
+export * from './reply/reply.ts';
+export { ReplyError } from './reply/errors.ts';
+export * from './bytes.ts';
+export type { CommandSpec, CommandFlag, CommandGroup, Handler } from './commands/spec.ts';
+export { commandTable } from './commands/table.ts';

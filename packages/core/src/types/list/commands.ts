@@ -1,0 +1,3 @@
+import type { CommandSpec } from '../../commands/spec.ts';
+
+export const listCommands: CommandSpec[] = [];

@@ -1,0 +1,4 @@
+/** Placeholder: the list type's representation. */
+export class ListValue {
+  readonly type = 'list' as const;
+}

@@ -1,0 +1,4 @@
+/** Placeholder: the sorted set type's representation. */
+export class ZSetValue {
+  readonly type = 'zset' as const;
+}
