@@ -65,7 +65,8 @@ function reject(engine: Engine, c: Client, err: ReplyError, fullName: string | u
 
 /**
  * Runs a validated command as one execution unit and propagates its effect: the command as
- * received (or as the handler rewrote it) if it changed the dataset, nothing otherwise.
+ * received (or as the handler rewrote it) if it is a write command and changed the dataset,
+ * nothing otherwise.
  * EXEC calls it for each queued command; only dispatch serves unblocked clients afterwards.
  */
 export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: string, argv: string[]): Reply | Promise<Reply> {
@@ -84,7 +85,10 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
     if (!(e instanceof ReplyError)) throw e;
     reply = e;
   }
-  if (engine.dirty !== dirtyBefore && !c.noPropagate) engine.propagate(c.dbIndex, c.propagateArgv ?? argv);
+  // Only write commands propagate themselves; EXEC's queued commands propagate through their own call().
+  if (engine.dirty !== dirtyBefore && !c.noPropagate && spec.flags.includes('write')) {
+    engine.propagate(c.dbIndex, c.propagateArgv ?? argv);
+  }
   engine.propagation.end();
   stats.calls++;
   stats.usec += (hrnow() - t0) * 1000;

@@ -22,6 +22,8 @@ export class Client {
   resp: 2 | 3 = 2;
   /** Queued commands while in MULTI, else null. */
   multi: Array<[CommandSpec, string[]]> | null = null;
+  /** True while EXEC runs the queue: blocking commands then answer as if timed out. */
+  inExec = false;
   /** A command failed to queue: EXEC answers EXECABORT. */
   multiFailed = false;
   /** A watched key changed: EXEC answers nil. */
