@@ -26,9 +26,7 @@ export interface ScanOptions {
 
 /** Parses `cursor [MATCH pattern] [COUNT count] [TYPE type]` starting at argv[at]. */
 export function parseScanArgs(argv: readonly string[], at: number, allowType: boolean): ScanOptions {
-  const raw = argv[at]!;
-  if (!/^[0-9]+$/.test(raw) || raw.length > 20 || BigInt(raw) > 2n ** 64n - 1n) throw INVALID_CURSOR;
-  const opts: ScanOptions = { cursor: Number(raw), count: 10, pattern: undefined, type: undefined };
+  const opts: ScanOptions = { cursor: parseCursor(argv[at]!), count: 10, pattern: undefined, type: undefined };
   for (let i = at + 1; i < argv.length; i += 2) {
     const opt = argv[i]!;
     const hasValue = i + 1 < argv.length;
@@ -45,6 +43,18 @@ export function parseScanArgs(argv: readonly string[], at: number, allowType: bo
     }
   }
   return opts;
+}
+
+/**
+ * Redis reads the cursor with strtoul: an optional sign, digits, at most 2^64-1 in magnitude; a
+ * negative value wraps modulo 2^64 (so "-1" is 2^64-1). Any value we did not hand out restarts.
+ */
+function parseCursor(raw: string): number {
+  if (!/^[+-]?[0-9]{1,20}$/.test(raw)) throw INVALID_CURSOR;
+  let v = BigInt(raw.replace(/^\+/, ''));
+  if (v > 2n ** 64n - 1n || v < -(2n ** 64n - 1n)) throw INVALID_CURSOR;
+  if (v < 0n) v = 2n ** 64n + v;
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(v);
 }
 
 interface Cursor {

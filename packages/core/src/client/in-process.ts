@@ -1,0 +1,49 @@
+/**
+ * The in-process transport: a typed client talking straight to an engine in the same thread.
+ * Like a connection, it keeps command order: while a blocking command waits, later commands of the
+ * same client queue behind it.
+ */
+import type { Engine } from '../engine/engine.ts';
+import { createEngine, type EngineOptions } from '../engine/engine.ts';
+import type { Reply } from '../reply/reply.ts';
+import { createClient, type ClientOptions, type Larder, type Transport } from './larder.ts';
+
+export function inProcessTransport(engine: Engine): Transport {
+  const conn = engine.connect();
+  let tail: Promise<Reply> | null = null;
+  return {
+    send(argv) {
+      if (tail === null) {
+        const r = conn.exec(argv);
+        if (!(r instanceof Promise)) return r;
+        const p: Promise<Reply> = r.finally(() => {
+          if (tail === p) tail = null;
+        });
+        return (tail = p);
+      }
+      const p: Promise<Reply> = tail.then(() => conn.exec(argv)).finally(() => {
+        if (tail === p) tail = null;
+      });
+      return (tail = p);
+    },
+    close: () => conn.close(),
+  };
+}
+
+export interface OpenOptions extends ClientOptions, EngineOptions {
+  /** An engine to share; a new one is created otherwise. */
+  engine?: Engine;
+}
+
+/**
+ * An in-memory Larder in this thread.
+ * @example
+ * const larder = createLarder();
+ * await larder.set('greeting', 'hello', { ex: 60 });
+ * await larder.get('greeting'); // 'hello'
+ */
+export function createLarder<S = string>(opts: OpenOptions = {}): Larder<S> & { engine: Engine } {
+  const engine = opts.engine ?? createEngine(opts);
+  const client = createClient<S>(inProcessTransport(engine), opts);
+  return Object.assign(client, { engine });
+}

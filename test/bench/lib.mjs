@@ -1,0 +1,30 @@
+// Shared helpers for the benchmarks: timing loops, median of runs, and result tables.
+// Results are medians of several runs, reported as ratios measured side by side in one process,
+// because these machines are shared and noisy (shared/PLATFORM.md).
+
+/** Runs `fn(n)` (which performs n operations) `runs` times; returns the median ops/s. */
+export async function opsPerSec(fn, n, runs = 5) {
+  const rates = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = process.hrtime.bigint();
+    await fn(n);
+    const dt = Number(process.hrtime.bigint() - t0) / 1e9;
+    rates.push(n / dt);
+  }
+  return median(rates);
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export const fmt = (n) =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
+
+export function table(headers, rows) {
+  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
+  return lines.join('\n');
+}
