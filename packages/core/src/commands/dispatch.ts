@@ -3,11 +3,12 @@
  * subcommand, arity, pub/sub context, MULTI queueing; then the handler, propagation of its effect,
  * stats, and serving clients that its writes unblocked. Handlers never re-check any of this.
  */
-import { ReplyError, unknownCommand, unknownSubcommand, wrongArity, errorReply } from '../reply/errors.ts';
+import { ReplyError, unknownCommand, unknownSubcommand, wrongArity, errorReply, execAbortBecause } from '../reply/errors.ts';
 import { QUEUED, type Reply } from '../reply/reply.ts';
 import type { Client } from '../engine/client.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { CommandSpec } from './spec.ts';
+import { discardTransaction } from './multi.ts';
 
 /** Commands a RESP2 client may send while subscribed. */
 const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
@@ -19,16 +20,22 @@ const hrnow: () => number = perf ? () => perf.now() : Date.now;
 
 export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Promise<Reply> {
   const found = resolve(engine, argv);
-  if (found instanceof ReplyError) return reject(engine, c, found, undefined);
+  if (found instanceof ReplyError) return reject(engine, c, found, arityFailure(found), argv[0]);
   const [spec, fullName] = found;
-  if (c.resp === 2 && (c.channels.size > 0 || c.patterns.size > 0) && !PUBSUB_ALLOWED.has(fullName)) {
+  if (
+    c.resp === 2 &&
+    (c.channels.size > 0 || c.patterns.size > 0 || c.shardChannels.size > 0) &&
+    !PUBSUB_ALLOWED.has(fullName)
+  ) {
     return reject(engine, c, errorReply(
       `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-    ), fullName);
+    ), fullName, fullName);
   }
+  // Set before running, as Redis's processCommand does: CLIENT LIST shows the running command.
+  c.lastCommand = fullName;
   if (c.multi !== null && !MULTI_IMMEDIATE.has(fullName)) {
     if (spec.flags.includes('no_multi')) {
-      return reject(engine, c, errorReply('ERR Command not allowed inside a transaction'), fullName);
+      return reject(engine, c, errorReply('ERR Command not allowed inside a transaction'), fullName, fullName);
     }
     c.multi.push([spec, argv]);
     return QUEUED;
@@ -56,7 +63,24 @@ export function resolve(engine: Engine, argv: readonly string[]): [CommandSpec, 
   return [spec, fullName];
 }
 
-function reject(engine: Engine, c: Client, err: ReplyError, fullName: string | undefined): ReplyError {
+const ARITY_TEXT = "ERR wrong number of arguments for '";
+
+/** The command an arity error names: Redis counts it as a rejected call of that command. */
+function arityFailure(err: ReplyError): string | undefined {
+  const m = err.message;
+  return m.startsWith(ARITY_TEXT) ? m.slice(ARITY_TEXT.length, m.indexOf("'", ARITY_TEXT.length)) : undefined;
+}
+
+/**
+ * Refuses a command before it runs. Inside MULTI this flags the transaction, except when the
+ * refused command is EXEC itself: then the transaction is discarded with that reason
+ * (Redis's execCommandAbort).
+ */
+function reject(engine: Engine, c: Client, err: ReplyError, fullName: string | undefined, name = ''): ReplyError {
+  if (c.multi !== null && name.length === 4 && name.toLowerCase() === 'exec') {
+    discardTransaction(engine, c);
+    err = execAbortBecause(err);
+  }
   if (c.multi !== null) c.multiFailed = true;
   if (fullName !== undefined) engine.stats.command(fullName).rejectedCalls++;
   engine.stats.error(err.prefix);
@@ -75,7 +99,6 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
   c.propagateArgv = null;
   c.noPropagate = false;
   const dirtyBefore = engine.dirty;
-  const stats = engine.stats.command(fullName);
   const t0 = hrnow();
   engine.propagation.begin();
   let reply: Reply | Promise<Reply>;
@@ -90,6 +113,8 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
     engine.propagate(c.dbIndex, c.propagateArgv ?? argv);
   }
   engine.propagation.end();
+  // Looked up after the handler: CONFIG RESETSTAT clears the table and then counts itself.
+  const stats = engine.stats.command(fullName);
   stats.calls++;
   stats.usec += (hrnow() - t0) * 1000;
   engine.stats.commandsProcessed++;

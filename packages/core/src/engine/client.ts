@@ -14,6 +14,8 @@ export interface ClientOptions {
   /** Shown by CLIENT LIST; `addr=` of a TCP peer, for example. */
   addr?: string;
   laddr?: string;
+  /** Called once when the client is closed, by itself (QUIT) or by another (CLIENT KILL). */
+  onClose?: () => void;
 }
 
 export class Client {
@@ -28,10 +30,15 @@ export class Client {
   multiFailed = false;
   /** A watched key changed: EXEC answers nil. */
   dirtyCas = false;
-  /** Watched keys: db index → keys. */
-  readonly watched = new Map<number, Set<string>>();
+  /**
+   * Watched keys: db index → key → whether the key was already logically expired when WATCHed
+   * (Redis's watchedKey.expired: deleting such a key is no change, see Engine.touchWatched).
+   */
+  readonly watched = new Map<number, Map<string, boolean>>();
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  /** SSUBSCRIBE channels (their own namespace, counted apart from the others). */
+  readonly shardChannels = new Set<string>();
   /** Set while the client waits in a blocking command. */
   blockedOn: string[] | null = null;
   closed = false;
@@ -39,6 +46,7 @@ export class Client {
   readonly createdAt: number;
   lastInteraction: number;
   onPush: ((message: Reply) => void) | undefined;
+  private readonly onClose: (() => void) | undefined;
   readonly addr: string;
   readonly laddr: string;
 
@@ -54,6 +62,7 @@ export class Client {
     this.createdAt = engine.now();
     this.lastInteraction = this.createdAt;
     this.onPush = opts.onPush;
+    this.onClose = opts.onClose;
     this.addr = opts.addr ?? `127.0.0.1:${10000 + id}`;
     this.laddr = opts.laddr ?? '127.0.0.1:6379';
   }
@@ -94,6 +103,20 @@ export class Client {
 
   /** Disconnects: unblocks, unsubscribes, unwatches. */
   close(): void {
+    if (this.closed) return;
     this.engine.disconnect(this);
+    this.onClose?.();
+  }
+
+  /**
+   * Closes once the current reply is out (QUIT, CLIENT KILL of oneself): the client's state goes
+   * now, so nothing else runs for it, and the host's `onClose` a microtask later, after the host
+   * has written the reply.
+   */
+  closeAfterReply(): void {
+    if (this.closed) return;
+    this.engine.disconnect(this);
+    const onClose = this.onClose;
+    if (onClose) void Promise.resolve().then(onClose);
   }
 }

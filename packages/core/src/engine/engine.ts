@@ -140,23 +140,66 @@ export class Engine {
     if (this.blocking.hasReady) this.blocking.serveReady();
   }
 
-  /** Marks WATCHers of `key` dirty (Redis's touchWatchedKey). */
+  /**
+   * Marks WATCHers of `key` dirty (Redis 7.0's touchWatchedKey). Called after the change: a key
+   * that was already expired when watched and is now gone (its lazy deletion) is no change.
+   */
   touchWatched(dbIndex: number, key: string): void {
     const clients = this.watchers.get(dbIndex)?.get(key);
-    if (clients) for (const c of clients) c.dirtyCas = true;
+    if (!clients) return;
+    for (const c of clients) {
+      const keys = c.watched.get(dbIndex)!;
+      if (keys.get(key) === true) {
+        if (!this.ks.dbs[dbIndex]!.keys.has(key)) {
+          keys.set(key, false);
+          continue;
+        }
+      }
+      c.dirtyCas = true;
+    }
   }
 
-  /** FLUSHDB/SWAPDB: marks WATCHers of every watched key of `dbIndex` dirty. */
-  touchAllWatched(dbIndex: number): void {
-    const keys = this.watchers.get(dbIndex);
-    if (keys) for (const clients of keys.values()) for (const c of clients) c.dirtyCas = true;
+  /**
+   * FLUSHDB/FLUSHALL/SWAPDB (Redis 7.0's touchAllWatchedKeysInDb), called before db `dbIndex`
+   * (`emptied`) is emptied or replaced by `replacedWith`: WATCHers of keys that exist in either
+   * become dirty, except that an expired key that disappears, or stays expired, is no change.
+   */
+  touchAllWatched(dbIndex: number, emptied: Db, replacedWith?: Db): void {
+    const byKey = this.watchers.get(dbIndex);
+    if (!byKey) return;
+    const now = this.now();
+    const expiredIn = (db: Db, key: string): boolean => {
+      const e = db.keys.get(key);
+      return e !== undefined && e.expireAt !== -1 && now > e.expireAt;
+    };
+    for (const [key, clients] of byKey) {
+      const inEmptied = emptied.keys.has(key);
+      const inReplacement = replacedWith?.keys.has(key) === true;
+      if (!inEmptied && !inReplacement) continue;
+      for (const c of clients) {
+        const keys = c.watched.get(dbIndex)!;
+        if (keys.get(key) === true) {
+          if (!inReplacement) {
+            keys.set(key, false);
+            continue;
+          }
+          if (expiredIn(replacedWith!, key)) continue;
+        } else if (!inEmptied && expiredIn(replacedWith!, key)) {
+          keys.set(key, true);
+          continue;
+        }
+        c.dirtyCas = true;
+      }
+    }
   }
 
+  /** WATCH: remembers whether `key` is already logically expired (Redis's watchedKey.expired). */
   watch(c: Client, key: string): void {
     let keys = c.watched.get(c.dbIndex);
-    if (!keys) c.watched.set(c.dbIndex, (keys = new Set()));
+    if (!keys) c.watched.set(c.dbIndex, (keys = new Map()));
     if (keys.has(key)) return;
-    keys.add(key);
+    const e = c.db.keys.get(key);
+    keys.set(key, e !== undefined && e.expireAt !== -1 && this.now() > e.expireAt);
     let byKey = this.watchers.get(c.dbIndex);
     if (!byKey) this.watchers.set(c.dbIndex, (byKey = new Map()));
     const set = byKey.get(key);
@@ -167,7 +210,7 @@ export class Engine {
   unwatchAll(c: Client): void {
     for (const [db, keys] of c.watched) {
       const byKey = this.watchers.get(db);
-      for (const k of keys) {
+      for (const k of keys.keys()) {
         const set = byKey?.get(k);
         set?.delete(c);
         if (set?.size === 0) byKey!.delete(k);

@@ -31,6 +31,15 @@ export const INVALID_EXPIRE = (cmd: string): ReplyError =>
 export const BIT_OFFSET = err('ERR bit offset is not an integer or out of range');
 export const BIT_VALUE = err('ERR bit is not an integer or out of range');
 export const STRING_TOO_LONG = err('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+/** The string and bitmap commands (t_string.c, bitops.c). */
+export const OFFSET_OUT_OF_RANGE = err('ERR offset is out of range');
+export const DECREMENT_OVERFLOW = err('ERR decrement would overflow');
+export const INCR_NAN_OR_INF = err('ERR increment would produce NaN or Infinity');
+export const BIT_ARG = err('ERR The bit argument must be 1 or 0.');
+export const BITOP_NOT_ONE_KEY = err('ERR BITOP NOT must be called with a single source key.');
+export const LCS_NOT_STRINGS = err('ERR The specified keys must contain string values');
+export const LCS_IDX_AND_LEN = err('ERR If you want both the length and indexes, please just use IDX.');
+export const LCS_TOO_BIG = err('ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len');
 export const MIN_MAX_FLOAT = err('ERR min or max is not a float');
 export const MIN_MAX_LEX = err('ERR min or max not valid string range item');
 export const TIMEOUT_NOT_FLOAT = err('ERR timeout is not a float or out of range');
@@ -43,6 +52,106 @@ export const MULTI_NESTED = err('ERR MULTI calls can not be nested');
 export const EXEC_WITHOUT_MULTI = err('ERR EXEC without MULTI');
 export const DISCARD_WITHOUT_MULTI = err('ERR DISCARD without MULTI');
 export const WATCH_IN_MULTI = err('ERR WATCH inside MULTI is not allowed');
+
+/**
+ * Protocol errors (networking.c processInlineBuffer / processMultibulkBuffer). The server sends one
+ * and then closes the connection.
+ */
+export const PROTO_INVALID_MULTIBULK_LEN = err('ERR Protocol error: invalid multibulk length');
+export const PROTO_INVALID_BULK_LEN = err('ERR Protocol error: invalid bulk length');
+export const PROTO_TOO_BIG_INLINE = err('ERR Protocol error: too big inline request');
+export const PROTO_TOO_BIG_MBULK_COUNT = err('ERR Protocol error: too big mbulk count string');
+export const PROTO_TOO_BIG_BULK_COUNT = err('ERR Protocol error: too big bulk count string');
+export const PROTO_UNBALANCED_QUOTES = err('ERR Protocol error: unbalanced quotes in request');
+/** `got` is the offending byte, as a one-character byte string. */
+export const protoExpectedDollar = (got: string): ReplyError =>
+  err(`ERR Protocol error: expected '$', got '${got}'`);
+/** A host's last resort when a handler throws something that is not a ReplyError (a bug). */
+export const internalError = (what: string): ReplyError => err(`ERR internal error: ${what}`);
+
+/** The EXPIRE family's options (expire.c parseExtendedExpireArgumentsOrReply). */
+export const EXPIRE_NX_AND_OTHERS = err('ERR NX and XX, GT or LT options at the same time are not compatible');
+export const EXPIRE_GT_AND_LT = err('ERR GT and LT options at the same time are not compatible');
+export const unsupportedOption = (opt: string): ReplyError => err(`ERR Unsupported option ${opt}`);
+/** getRangeLongFromObjectOrReply's text in 7.0, its grammar included. */
+export const valueOutOfRange = (min: number, max: number): ReplyError =>
+  err(`ERR value is out of range, value must between ${min} and ${max}`);
+export const INVALID_FIRST_DB = err('ERR invalid first DB index');
+export const INVALID_SECOND_DB = err('ERR invalid second DB index');
+/** OBJECT FREQ / IDLETIME when the maxmemory policy does not track what they ask for. */
+export const LFU_NOT_SELECTED = err(
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+export const LFU_SELECTED = err(
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+
+/** The hash and set commands (t_hash.c, t_set.c). */
+export const HASH_NOT_INTEGER = err('ERR hash value is not an integer');
+export const HASH_NOT_FLOAT = err('ERR hash value is not a float');
+export const NAN_OR_INFINITY = err('ERR value is NaN or Infinity');
+/** HRANDFIELD's WITHVALUES bound (count beyond ±LONG_MAX/2). */
+export const VALUE_OUT_OF_RANGE = err('ERR value is out of range');
+/** getRangeLongFromObjectOrReply over [-LONG_MAX, LONG_MAX], whose bounds a JS number cannot print. */
+export const COUNT_OUT_OF_LONG_RANGE = err(
+  'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+);
+/** SINTERCARD / ZINTERCARD / LMPOP-style numkeys and LIMIT arguments. */
+export const NUMKEYS_NOT_POSITIVE = err('ERR numkeys should be greater than 0');
+export const NUMKEYS_TOO_MANY = err("ERR Number of keys can't be greater than number of args");
+export const LIMIT_NEGATIVE = err("ERR LIMIT can't be negative");
+
+/** The sorted set commands (t_zset.c). */
+export const ZADD_XX_AND_NX = err('ERR XX and NX options at the same time are not compatible');
+export const ZADD_GT_LT_NX = err('ERR GT, LT, and/or NX options at the same time are not compatible');
+export const ZADD_INCR_ONE_PAIR = err('ERR INCR option supports a single increment-element pair');
+export const ZRANGE_LIMIT_NEEDS_BY = err(
+  'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+);
+export const ZRANGE_WITHSCORES_BYLEX = err('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
+export const WEIGHT_NOT_FLOAT = err('ERR weight value is not a float');
+
+/** The list commands (t_list.c). */
+export const LPOS_RANK_ZERO = err(
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+);
+export const LPOS_COUNT_NEGATIVE = err("ERR COUNT can't be negative");
+export const LPOS_MAXLEN_NEGATIVE = err("ERR MAXLEN can't be negative");
+/** LMPOP / BLMPOP (and ZMPOP / BZMPOP) COUNT. */
+export const MPOP_COUNT_NOT_POSITIVE = err('ERR count should be greater than 0');
+
+/** Connection, server, transaction and pub/sub commands (networking.c, server.c, config.c, multi.c). */
+export const NOPROTO = err('NOPROTO unsupported protocol version');
+export const PROTOVER_NOT_INTEGER = err('ERR Protocol version is not an integer or out of range');
+export const helloSyntax = (opt: string): ReplyError => err(`ERR Syntax error in HELLO option '${opt}'`);
+export const WRONGPASS = err('WRONGPASS invalid username-password pair or user is disabled.');
+export const AUTH_WITHOUT_PASSWORD = err(
+  'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+);
+export const CLIENT_NAME_INVALID = err('ERR Client names cannot contain spaces, newlines or special characters.');
+export const unknownClientType = (type: string): ReplyError => err(`ERR Unknown client type '${type}'`);
+export const INVALID_CLIENT_ID = err('ERR Invalid client ID');
+export const NO_SUCH_CLIENT = err('ERR No such client');
+export const CLIENT_ID_NOT_POSITIVE = err('ERR client-id should be greater than 0');
+export const noSuchUser = (user: string): ReplyError => err(`ERR No such user '${user}'`);
+/** EXEC itself rejected inside MULTI (execCommandAbort): the reason loses its `ERR ` prefix. */
+export const execAbortBecause = (reason: ReplyError): ReplyError =>
+  err(`EXECABORT Transaction discarded because of: ${reason.message.replace(/^ERR /, '')}`);
+export const configUnknownOption = (name: string): ReplyError =>
+  err(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+export const configSetFailed = (name: string, why: string): ReplyError =>
+  err(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+/** addReplySubcommandSyntaxError: `cmd` and `sub` as the client sent them. */
+export const subcommandSyntax = (cmd: string, sub: string): ReplyError =>
+  err(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`);
+export const UNBLOCK_REASON = err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+/** The reply a client blocked in BLPOP & co. gets from CLIENT UNBLOCK id ERROR. */
+export const UNBLOCKED = err('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+export const NO_CONFIG_FILE = err('ERR The server is running without a config file');
+export const GETKEYS_INVALID_COMMAND = err('ERR Invalid command specified');
+export const GETKEYS_NO_KEYS = err('ERR The command has no key arguments');
+export const GETKEYS_ARITY = err('ERR Invalid number of arguments specified for command');
+export const GETKEYS_INVALID_ARGS = err('ERR Invalid arguments specified for command');
 
 export function wrongArity(cmd: string): ReplyError {
   return err(`ERR wrong number of arguments for '${cmd}' command`);
