@@ -226,10 +226,12 @@ export class Engine {
     const dbIndex = this.ks.indexOf(db);
     db.delete(key);
     this.stats.expiredKeys++;
-    this.propagation.begin();
-    this.propagate(dbIndex, ['DEL', key]);
-    this.keyChanged(dbIndex, key, 'expired', 'x');
-    this.propagation.end();
+    // Redis 7.0 (propagateDeletion → propagateNow) logs the deletion at once, on its own, and does
+    // not count it in `dirty`: a write that meets an expired key is logged after a bare DEL, and a
+    // command that only found its key expired (GETEX on it) logs nothing else.
+    const lazy = this.config.value('lazyfree-lazy-expire') === 'yes';
+    this.propagation.emitNow(dbIndex, [lazy ? 'UNLINK' : 'DEL', key]);
+    this.keyChanged(dbIndex, key, 'expired', 'x', 0);
   }
 
   private startCron(): void {

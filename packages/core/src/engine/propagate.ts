@@ -36,6 +36,13 @@ export class Propagation {
     if (this.listeners.length > 0) this.ops.push({ db, argv });
   }
 
+  /** Delivers one command at once, outside any unit (Redis's propagateNow). */
+  emitNow(db: number, argv: string[]): void {
+    if (this.listeners.length === 0) return;
+    const ops = [{ db, argv }];
+    for (const fn of this.listeners) fn(ops);
+  }
+
   begin(): void {
     this.depth++;
   }

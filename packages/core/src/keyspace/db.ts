@@ -11,6 +11,7 @@
  */
 import { WRONGTYPE } from '../reply/errors.ts';
 import type { Keyspace } from './keyspace.ts';
+import type { KeySample } from './random-key.ts';
 import { typeOf, type Entry, type TypeName, type Value, type ValueTypes } from './object.ts';
 
 export class Db {
@@ -21,6 +22,8 @@ export class Db {
   expireCursor: Iterator<[string, Entry]> | undefined;
   /** Average TTL estimate for INFO keyspace (Redis's avg_ttl), updated by the expire cycle. */
   avgTtl = 0;
+  /** RANDOMKEY's key array, built on its first use in this db (see random-key.ts). */
+  sample: KeySample | undefined;
 
   constructor(readonly ks: Keyspace) {}
 
@@ -63,8 +66,9 @@ export class Db {
 
   /** Adds a key that does not exist (Redis's dbAdd). Wakes clients blocked on it. */
   add(key: string, value: Value): Entry {
-    const e: Entry = { value, expireAt: -1, ver: this.ks.epoch, raw: false };
+    const e: Entry = { value, expireAt: -1, ver: this.ks.epoch, enc: 0 };
     this.keys.set(key, e);
+    if (this.sample !== undefined) this.sample.added(key);
     if (typeof value !== 'string') this.ks.signalKeyAsReady?.(this, key);
     return e;
   }
@@ -78,7 +82,7 @@ export class Db {
     if (e === undefined) return this.add(key, value);
     this.touchEntry(key, e);
     e.value = value;
-    e.raw = false;
+    e.enc = 0;
     if (!keepTtl && e.expireAt !== -1) {
       e.expireAt = -1;
       this.expires.delete(key);
@@ -93,6 +97,7 @@ export class Db {
     this.touchEntry(key, e);
     this.keys.delete(key);
     if (e.expireAt !== -1) this.expires.delete(key);
+    if (this.sample !== undefined && !this.sample.deleted()) this.sample = undefined;
     return true;
   }
 
