@@ -12,7 +12,7 @@ interface Waiter {
   client: Client;
   db: number;
   keys: string[];
-  serve: () => Reply | undefined;
+  serve: (readyKey: string) => Reply | undefined;
   resolve: (r: Reply) => void;
   timer: unknown;
 }
@@ -43,7 +43,7 @@ export class Blocking {
     client: Client,
     keys: string[],
     timeoutMs: number,
-    serve: () => Reply | undefined,
+    serve: (readyKey: string) => Reply | undefined,
     timeoutReply: Reply,
   ): Promise<Reply> {
     return new Promise<Reply>((resolve) => {
@@ -82,7 +82,7 @@ export class Blocking {
         if (!list) continue;
         for (const w of [...list]) {
           if (w.client.closed || !this.byClient.has(w.client)) continue;
-          const reply = this.runAs(w.client, w.serve);
+          const reply = this.runAs(w.client, () => w.serve(key)); // Redis serves from the key that became ready
           if (reply !== undefined) this.unblock(w, reply);
         }
       }
