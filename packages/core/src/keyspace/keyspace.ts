@@ -26,6 +26,11 @@ export class Keyspace {
     this.dbs = Array.from({ length: count }, () => new Db(this));
   }
 
+  /** True when `e`'s TTL has passed and expiry is on (Redis's keyIsExpired); deletes nothing. */
+  isExpired(e: Entry): boolean {
+    return e.expireAt !== -1 && this.expireEnabled && this.now() > e.expireAt;
+  }
+
   /** Deletes `key` of `db` if it is expired; returns true when it did. */
   expireIfNeeded(db: Db, key: string, e: Entry): boolean {
     if (!this.expireEnabled || e.expireAt === -1 || this.now() <= e.expireAt) return false;
