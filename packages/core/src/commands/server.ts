@@ -26,6 +26,7 @@ function resetStats(c: Client): Reply {
   const s = c.engine.stats;
   s.reset();
   s.connections = 0;
+  c.engine.ks.hits = 0;
   return OK;
 }
 

@@ -71,6 +71,10 @@ export class Engine {
       if (this.blocking.count > 0) this.blocking.signal(this.ks.indexOf(db), key);
     };
     this.ks.onExpire = (db, key) => this.expireKey(db, key);
+    this.ks.onMiss = (db, key) => {
+      this.stats.keyspaceMisses++;
+      if (this.notifyFlags !== 0) this.notify('m', 'keymiss', key, this.ks.indexOf(db));
+    };
     this.configChanged();
     if (opts.activeExpire !== false) this.startCron();
   }

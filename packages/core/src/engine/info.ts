@@ -148,7 +148,7 @@ function stats(e: Engine): InfoFields {
     ['expired_keys', s.expiredKeys], ['expired_stale_perc', '0.00'],
     ...zeros('expired_time_cap_reached_count', 'expire_cycle_cpu_milliseconds', 'evicted_keys', 'evicted_clients',
       'total_eviction_exceeded_time', 'current_eviction_exceeded_time'),
-    ['keyspace_hits', s.keyspaceHits], ['keyspace_misses', s.keyspaceMisses],
+    ['keyspace_hits', e.ks.hits], ['keyspace_misses', s.keyspaceMisses],
     ['pubsub_channels', e.pubsub.channels.size], ['pubsub_patterns', e.pubsub.patterns.size],
     ['pubsubshard_channels', e.pubsub.shardChannels.size],
     ...zeros('latest_fork_usec', 'total_forks', 'migrate_cached_sockets', 'slave_expires_tracked_keys',

@@ -11,7 +11,6 @@ export class Stats {
   connections = 0;
   commandsProcessed = 0;
   expiredKeys = 0;
-  keyspaceHits = 0;
   keyspaceMisses = 0;
   totalErrorReplies = 0;
   /** Error prefix → count (INFO errorstats). */
@@ -37,7 +36,6 @@ export class Stats {
     this.errors.clear();
     this.totalErrorReplies = 0;
     this.expiredKeys = 0;
-    this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.commandsProcessed = 0;
   }

@@ -42,7 +42,11 @@ export class Db {
   /** The value at `key` for reading, checked against `type` (WRONGTYPE otherwise). */
   read<T extends TypeName>(key: string, type: T): ValueTypes[T] | undefined {
     const e = this.lookup(key);
-    if (e === undefined) return undefined;
+    if (e === undefined) {
+      this.ks.onMiss(this, key);
+      return undefined;
+    }
+    this.ks.hits++;
     if (typeOf(e.value) !== type) throw WRONGTYPE;
     return e.value as ValueTypes[T];
   }

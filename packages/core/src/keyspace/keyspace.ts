@@ -16,6 +16,10 @@ export class Keyspace {
   signalKeyAsReady: ((db: Db, key: string) => void) | undefined;
   /** Set by the engine: delete an expired key, propagating and notifying as Redis does. */
   onExpire: ((db: Db, key: string) => void) | undefined;
+  /** Reads that found their key (INFO keyspace_hits); misses are counted by `onMiss`. */
+  hits = 0;
+  /** Set by the engine: a read found no key (keyspace_misses, the `m` notification). */
+  onMiss: (db: Db, key: string) => void = () => {};
   /** While loading or replaying, keys are not expired on access (Redis: masters only expire). */
   expireEnabled = true;
 
