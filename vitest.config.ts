@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 
 // Tests run against the packages' source, never a stale build: `@larder/*` imports from test/
 // (which Node would resolve to dist/) are aliased to each package's src/index.ts.
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 const resolve = {
   conditions: ['@larder/source'],
   alias: [
-    { find: /^@larder\/core$/, replacement: src('core') },
-    { find: /^@larder\/cli$/, replacement: src('cli') },
+    { find: /^@larder\/core$/, replacement: src('core/src/index.ts') },
+    { find: /^@larder\/core\/resp$/, replacement: src('core/src/resp/index.ts') },
+    { find: /^@larder\/cli$/, replacement: src('cli/src/index.ts') },
   ],
 };
 

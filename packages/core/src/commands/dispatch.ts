@@ -105,7 +105,12 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
   try {
     reply = handler(c, argv);
   } catch (e) {
-    if (!(e instanceof ReplyError)) throw e;
+    // Anything but a ReplyError is a bug: the host turns it into an error reply. The unit still
+    // ends, so what was already propagated is delivered and later units are not swallowed.
+    if (!(e instanceof ReplyError)) {
+      engine.propagation.end();
+      throw e;
+    }
     reply = e;
   }
   // Only write commands propagate themselves; EXEC's queued commands propagate through their own call().

@@ -1,0 +1,166 @@
+/**
+ * One TCP connection of `larder serve` (Redis's client + readQueryFromClient + the write path):
+ * bytes → commands → engine → replies, in order.
+ *
+ * - Pipelining: every command a chunk completes runs in order, and all their replies (and the
+ *   pushes they cause) leave in one socket write.
+ * - A blocking command (a Promise reply) holds back the connection's later commands, which keep
+ *   accumulating in the decoder, until it is answered; pushes still go out meanwhile.
+ * - QUIT answers +OK and closes, wherever it comes (Redis 7.0 handles it before lookup, so
+ *   inside MULTI and with extra arguments too); so does a protocol error, after its reply.
+ * - Backpressure: while the socket's unsent output is above its high-water mark, reading pauses.
+ */
+import type { Socket } from 'node:net';
+import { OK, ReplyError, type Client, type Engine, type Reply } from '@larder/core';
+import { internalError, RequestDecoder, RespWriter } from '@larder/core/resp';
+
+// Node's native latin1 decoder works on any Uint8Array; bytes → byte string without a JS loop.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, s: number, e: number): string }).latin1Slice;
+const binary = (b: Uint8Array, s: number, e: number): string => latin1Slice.call(b, s, e);
+
+const CLOSE_GRACE_MS = 1000;
+
+export function serveConnection(engine: Engine, socket: Socket, onError: (e: unknown) => void): Client {
+  socket.setNoDelay(true);
+  const decoder = new RequestDecoder({ binary });
+  const writer = new RespWriter();
+  /** Inside `run`: pushes join the replies being gathered instead of being written at once. */
+  let running = false;
+  /** Waiting for a blocking command's reply. */
+  let blocked = false;
+  /** The last reply is written; then the connection ends. */
+  let closing = false;
+  let flushQueued = false;
+  let paused = false;
+
+  const client = engine.connect({
+    addr: `${socket.remoteAddress}:${socket.remotePort}`,
+    laddr: `${socket.localAddress}:${socket.localPort}`,
+    // CLIENT KILL from another connection (or QUIT/KILL of itself): end the socket now, after
+    // whatever replies are already gathered.
+    onClose: () => {
+      if (closing || socket.destroyed) return;
+      closing = true;
+      if (!running) flush();
+    },
+    onPush: (message: Reply) => {
+      if (closing || socket.destroyed) return;
+      writer.writeReply(message, client.resp);
+      if (!running && !flushQueued) {
+        // Several pushes from one publisher's command leave together.
+        flushQueued = true;
+        queueMicrotask(flush);
+      }
+    },
+  });
+
+  function flush(): void {
+    flushQueued = false;
+    if (socket.destroyed) return;
+    if (writer.length > 0 && !socket.write(writer.take()) && !paused && !closing) {
+      paused = true;
+      socket.pause();
+    }
+    if (closing && !socket.writableEnded) {
+      socket.end();
+      // Redis closes outright; give the last reply a moment to leave, then drop the socket even if
+      // the peer never closes its side.
+      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+    }
+  }
+
+  /** Runs the commands the decoder holds until it needs more bytes, blocks, or closes. */
+  function run(): void {
+    running = true;
+    decoder.maxBulkLen = engine.config.num('proto-max-bulk-len');
+    try {
+      while (!blocked && !closing) {
+        let argv: string[] | undefined;
+        try {
+          argv = decoder.next();
+        } catch (e) {
+          if (!(e instanceof ReplyError)) throw e;
+          writer.writeReply(e, client.resp);
+          closing = true;
+          break;
+        }
+        if (argv === undefined) break;
+        execute(argv);
+      }
+    } finally {
+      running = false;
+    }
+    flush();
+  }
+
+  function execute(argv: string[]): void {
+    const name = argv[0]!;
+    if (name.length === 4 && name.toLowerCase() === 'quit') {
+      writer.writeReply(OK, client.resp);
+      closing = true;
+      return;
+    }
+    let reply: Reply | Promise<Reply>;
+    try {
+      reply = client.exec(argv);
+    } catch (e) {
+      onError(e);
+      reply = internalError(e instanceof Error ? e.message : String(e));
+    }
+    if (reply instanceof Promise) {
+      blocked = true;
+      reply.then(
+        (r) => resume(r),
+        (e: unknown) => {
+          onError(e);
+          resume(internalError(e instanceof Error ? e.message : String(e)));
+        },
+      );
+      return;
+    }
+    write(reply);
+    // CLIENT KILL may have closed this very client.
+    if (client.closed) closing = true;
+  }
+
+  function resume(reply: Reply): void {
+    blocked = false;
+    if (socket.destroyed || closing) return;
+    write(reply);
+    run();
+  }
+
+  /** Appends a reply; a value that is not a Reply (an engine bug) becomes an error reply. */
+  function write(reply: Reply): void {
+    const mark = writer.length;
+    try {
+      writer.writeReply(reply, client.resp);
+    } catch (e) {
+      onError(e);
+      writer.length = mark;
+      writer.writeReply(internalError(e instanceof Error ? e.message : String(e)), client.resp);
+    }
+  }
+
+  socket.on('data', (chunk: Buffer) => {
+    if (closing) return;
+    if (client.closed) {
+      // Closed by another client (CLIENT KILL) since the last command.
+      closing = true;
+      flush();
+      return;
+    }
+    decoder.feed(chunk);
+    if (!blocked) run();
+  });
+  socket.on('drain', () => {
+    if (!paused) return;
+    paused = false;
+    socket.resume();
+  });
+  socket.on('error', () => {
+    // ECONNRESET and friends: 'close' follows, which cleans up.
+  });
+  socket.on('close', () => client.close());
+  return client;
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+/** Pipes `input` into the built `larder` and returns its stdout. */
+function larder(args: string[], input: string): Promise<{ stdout: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('latin1')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, code }));
+    child.stdin.end(Buffer.from(input, 'latin1'));
+  });
+}
+
+// The built entry point (npm test builds first); skipped when dist/ is absent.
+describe.skipIf(!existsSync(MAIN))('larder binary', () => {
+  it('runs the shell on piped input, printing raw like redis-cli', async () => {
+    expect(await larder([], 'set a 1\nget a\nincr a\n')).toEqual({ stdout: 'OK\n1\n2\n', code: 0 });
+    expect(await larder(['--no-raw'], 'get a\n')).toEqual({ stdout: '(nil)\n', code: 0 });
+  });
+
+  it('prints usage', async () => {
+    const { stdout } = await run(process.execPath, [MAIN, '--help']);
+    expect(stdout).toMatch(/^Usage: larder/);
+  });
+
+  it('serves until SIGTERM, announcing its port', async () => {
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--hz', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /Ready to accept connections on 127\.0\.0\.1:(\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', () => reject(new Error(`exited early: ${out}`)));
+    });
+    const { stdout } = await run('redis-cli', ['-p', String(port), 'CONFIG', 'GET', 'hz']);
+    expect(stdout).toBe('hz\n20\n');
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('exit', (c) => resolve(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+  });
+
+  it('refuses an unknown config option', async () => {
+    const child = spawn(process.execPath, [MAIN, 'serve', '--no-such-option', 'x'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('FATAL CONFIG ERROR');
+    expect(stderr).toContain("'no-such-option'");
+  });
+});
