@@ -11,3 +11,4 @@ export { ReplyError } from './reply/errors.ts';
 export * from './bytes.ts';
 export type { CommandSpec, CommandFlag, CommandGroup, Handler } from './commands/spec.ts';
 export { commandTable } from './commands/table.ts';
+export * from './client/index.ts';

@@ -4,7 +4,7 @@
  */
 import { binaryToBytes, binaryToText } from '../bytes.ts';
 import { ReplyError } from '../reply/errors.ts';
-import { Double, MapReply, NilArray, Push, Replies, SetReply, Status, type Reply } from '../reply/reply.ts';
+import { Double, MapReply, NilArray, Push, Replies, SetReply, Status, VerbatimString, type Reply } from '../reply/reply.ts';
 
 export type Decoded = string | Uint8Array | number | bigint | null | Decoded[] | { [k: string]: Decoded };
 
@@ -22,6 +22,7 @@ export function decodeReply(r: Reply, o: DecodeOptions): Decoded {
   if (Array.isArray(r)) return r.map((x) => decodeReply(x, o));
   if (r instanceof Status) return r.value;
   if (r instanceof Double) return r.value;
+  if (r instanceof VerbatimString) return o.bytes ? binaryToBytes(r.text) : binaryToText(r.text);
   if (r instanceof ReplyError) throw r;
   if (r instanceof MapReply) {
     const obj: { [k: string]: Decoded } = {};

@@ -11,7 +11,7 @@ import {
   CLIENT_ID_NOT_POSITIVE, CLIENT_NAME_INVALID, INVALID_CLIENT_ID, NOT_INTEGER, NO_SUCH_CLIENT, SYNTAX,
   UNBLOCKED, UNBLOCK_REASON, noSuchUser, unknownClientType, unknownSubcommand,
 } from '../reply/errors.ts';
-import { MapReply, NIL_ARRAY, OK, SetReply, type Reply } from '../reply/reply.ts';
+import { MapReply, NIL_ARRAY, OK, SetReply, VerbatimString, type Reply } from '../reply/reply.ts';
 import { isInt64 } from './args.ts';
 import { HELP, helpReply } from './help.ts';
 import { command, type CommandSpec } from './spec.ts';
@@ -216,11 +216,11 @@ export const clientCommand: CommandSpec = command({
     // CLIENT LIST [TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]
     sub({ name: 'list', arity: -2, flags: ADMIN, since: '2.4.0', summary: 'Get the list of client connections',
       syntax: '[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]',
-      complexity: 'O(N) where N is the number of client connections', handler: list }),
+      complexity: 'O(N) where N is the number of client connections', handler: (c, argv) => new VerbatimString('txt', list(c, argv)) }),
     // CLIENT INFO
     sub({ name: 'info', arity: 2, flags: NO_SCRIPT, since: '6.2.0',
       summary: 'Returns information about the current client connection.', syntax: '', complexity: 'O(1)',
-      handler: (c, argv) => clientInfoLine(c, argv) + '\n' }),
+      handler: (c, argv) => new VerbatimString('txt', clientInfoLine(c, argv) + '\n') }),
     // CLIENT KILL ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES | NO]
     sub({ name: 'kill', arity: -3, flags: ADMIN, since: '2.4.0', summary: 'Kill the connection of a client',
       syntax: 'ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES | NO]',

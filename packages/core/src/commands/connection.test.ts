@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
 import { ReplyError } from '../reply/errors.ts';
-import { MapReply, NilArray, Push, Replies, SetReply, Status, type Reply } from '../reply/reply.ts';
+import { MapReply, NilArray, Push, Replies, SetReply, Status, type Reply, VerbatimString } from '../reply/reply.ts';
 
 type Plain = string | number | null | Plain[] | { s: string } | { err: string } | { map: Plain[] } | { push: Plain[] } | 'nilarray';
 
@@ -15,6 +15,7 @@ function plain(r: Reply | Promise<Reply>): Plain {
   if (r instanceof Promise) throw new Error('unexpected blocking reply');
   if (typeof r === 'string' || typeof r === 'number' || r === null) return r;
   if (typeof r === 'bigint') return Number(r);
+  if (r instanceof VerbatimString) return r.text; // INFO / CLIENT LIST: RESP3 verbatim text
   if (Array.isArray(r)) return r.map(plain);
   if (r instanceof MapReply) return { map: r.items.map(plain) };
   if (r instanceof SetReply) return r.items.map(plain);

@@ -54,7 +54,7 @@ export function resolve(engine: Engine, argv: readonly string[]): [CommandSpec, 
   if (spec.subcommands !== undefined && argv.length >= 2) {
     const subName = argv[1]!.toLowerCase();
     const sub = spec.subcommands.find((s) => s.name === subName);
-    if (sub === undefined) return unknownSubcommand(spec.name, argv[1]!);
+    if (sub === undefined) return unknownSubcommand(name, argv[1]!);
     spec = sub;
     fullName = `${fullName}|${sub.name}`;
   }

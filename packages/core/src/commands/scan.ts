@@ -46,12 +46,16 @@ export function parseScanArgs(argv: readonly string[], at: number, allowType: bo
 }
 
 /**
- * Redis reads the cursor with strtoul: an optional sign, digits, at most 2^64-1 in magnitude; a
- * negative value wraps modulo 2^64 (so "-1" is 2^64-1). Any value we did not hand out restarts.
+ * parseScanCursorOrReply: strtoul over the C string (so up to the first NUL), refusing a leading
+ * space, trailing junk or a value past 2^64-1. An optional sign is allowed and a negative value
+ * wraps modulo 2^64 ("-1" is 2^64-1); an empty string is 0. Values we did not hand out restart.
  */
 function parseCursor(raw: string): number {
-  if (!/^[+-]?[0-9]{1,20}$/.test(raw)) throw INVALID_CURSOR;
-  let v = BigInt(raw.replace(/^\+/, ''));
+  const nul = raw.indexOf('\0');
+  const s = nul < 0 ? raw : raw.slice(0, nul);
+  if (s === '') return 0;
+  if (!/^[+-]?[0-9]+$/.test(s)) throw INVALID_CURSOR;
+  let v = BigInt(s.replace(/^\+/, ''));
   if (v > 2n ** 64n - 1n || v < -(2n ** 64n - 1n)) throw INVALID_CURSOR;
   if (v < 0n) v = 2n ** 64n + v;
   return v > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(v);

@@ -8,7 +8,7 @@ import { createEngine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
 import { setInfoFields } from '../engine/info.ts';
 import { ReplyError } from '../reply/errors.ts';
-import { MapReply, NilArray, Push, Replies, SetReply, Status, type Reply } from '../reply/reply.ts';
+import { MapReply, NilArray, Push, Replies, SetReply, Status, type Reply, VerbatimString } from '../reply/reply.ts';
 
 type Plain = string | number | null | Plain[] | { s: string } | { err: string } | 'nilarray';
 
@@ -16,6 +16,7 @@ function plain(r: Reply | Promise<Reply>): Plain {
   if (r instanceof Promise) throw new Error('unexpected blocking reply');
   if (typeof r === 'string' || typeof r === 'number' || r === null) return r;
   if (typeof r === 'bigint') return Number(r);
+  if (r instanceof VerbatimString) return r.text; // INFO / CLIENT LIST: RESP3 verbatim text
   if (Array.isArray(r)) return r.map(plain);
   if (r instanceof MapReply || r instanceof SetReply || r instanceof Push || r instanceof Replies) return r.items.map(plain);
   if (r instanceof Status) return { s: r.value };

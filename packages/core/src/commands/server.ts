@@ -6,7 +6,7 @@
 import type { Client } from '../engine/client.ts';
 import { infoString } from '../engine/info.ts';
 import { NO_CONFIG_FILE, SYNTAX } from '../reply/errors.ts';
-import { MapReply, OK, type Reply } from '../reply/reply.ts';
+import { MapReply, OK, VerbatimString, type Reply } from '../reply/reply.ts';
 import { commandCommand } from './command.ts';
 import { debugCommand } from './debug.ts';
 import { HELP, helpReply } from './help.ts';
@@ -37,7 +37,7 @@ export const serverCommands: CommandSpec[] = [
   // INFO [section [section ...]]
   sub({ name: 'info', arity: -1, flags: ['loading', 'stale'], since: '1.0.0',
     summary: 'Get information and statistics about the server', syntax: '[section [section ...]]', complexity: 'O(1)',
-    handler: (c, argv) => infoString(c.engine, argv.slice(1)) }),
+    handler: (c, argv) => new VerbatimString('txt', infoString(c.engine, argv.slice(1))) }),
   // TIME
   sub({ name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], since: '2.6.0',
     summary: 'Return the current server time', syntax: '', complexity: 'O(1)',

@@ -119,6 +119,9 @@ export class Engine {
   /** Re-reads config values the engine caches; CONFIG SET calls it. */
   configChanged(): void {
     this.notifyFlags = this.config.num('notify-keyspace-events');
+    this.ks.onNewKey = this.notifyFlags & notifyBit('n')
+      ? (db, key) => this.notify('n', 'new', key, this.ks.indexOf(db))
+      : undefined;
   }
 
   propagate(dbIndex: number, argv: string[]): void {

@@ -74,6 +74,7 @@ export class Db {
     this.keys.set(key, e);
     if (this.sample !== undefined) this.sample.added(key);
     if (typeof value !== 'string') this.ks.signalKeyAsReady?.(this, key);
+    this.ks.onNewKey?.(this, key);
     return e;
   }
 

@@ -14,6 +14,8 @@ export class Keyspace {
   beforeWrite: ((db: Db, key: string, entry: Entry) => void) | undefined;
   /** Set by the engine: a key that blocked clients may wait on was created. */
   signalKeyAsReady: ((db: Db, key: string) => void) | undefined;
+  /** Set by the engine while `new` keyspace events are enabled (Redis's dbAdd notification). */
+  onNewKey: ((db: Db, key: string) => void) | undefined;
   /** Set by the engine: delete an expired key, propagating and notifying as Redis does. */
   onExpire: ((db: Db, key: string) => void) | undefined;
   /** Reads that found their key (INFO keyspace_hits); misses are counted by `onMiss`. */

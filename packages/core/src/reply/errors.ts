@@ -157,25 +157,39 @@ export function wrongArity(cmd: string): ReplyError {
   return err(`ERR wrong number of arguments for '${cmd}' command`);
 }
 
-/** Redis quotes at most 128 bytes of each argument of an unknown command. */
+/** A byte string as C's `%s` sees it: cut at the first NUL. */
+const cstr = (s: string): string => {
+  const i = s.indexOf('\0');
+  return i < 0 ? s : s.slice(0, i);
+};
+
+/**
+ * addReplyErrorFormat's rule: CR and LF would break the protocol, so they become spaces. Applies
+ * to every error text built from client input.
+ */
+const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ');
+
+/**
+ * processCommand's text: the name cut to 128 bytes, then quoted arguments until the list reaches
+ * 128 bytes, each cut to what is left of that budget (quotes and spaces count).
+ */
 export function unknownCommand(argv: readonly string[]): ReplyError {
-  const name = argv[0] ?? '';
-  const args = argv
-    .slice(1)
-    .map((a) => `'${a.slice(0, 128)}' `)
-    .join('');
-  return err(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`);
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${cstr(argv[i]!).slice(0, 128 - args.length)}' `;
+  }
+  const name = cstr(argv[0] ?? '').slice(0, 128);
+  return err(oneLine(`ERR unknown command '${name}', with args beginning with: ${args}`));
 }
 
+/** `cmd` is the container command as the client typed it; Redis upper-cases it. */
 export function unknownSubcommand(cmd: string, sub: string): ReplyError {
-  return err(
-    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
-  );
+  return err(oneLine(`ERR unknown subcommand '${cstr(sub).slice(0, 128)}'. Try ${cstr(cmd).toUpperCase()} HELP.`));
 }
 
 /** Any other `ERR ...` text. Prefer a named constant above when the text is shared. */
 export function errorReply(text: string): ReplyError {
-  return err(text);
+  return err(oneLine(text));
 }
 
 /** Text that already carries its own prefix, e.g. `NOPROTO ...` or `NOAUTH ...`. */

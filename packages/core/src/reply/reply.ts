@@ -16,6 +16,7 @@
  * | `SetReply`          | array                    | set `~`          |
  * | `NIL_ARRAY`         | `*-1`                    | null `_`         |
  * | `Push`              | array                    | push `>`         |
+ * | `VerbatimString`    | bulk (the text)          | verbatim `=`     |
  */
 import type { ReplyError } from './errors.ts';
 
@@ -42,6 +43,14 @@ export class Push {
 export class Replies {
   constructor(readonly items: Reply[]) {}
 }
+/** Text Redis sends as a RESP3 verbatim string (INFO, CLIENT LIST, CLIENT INFO). */
+export class VerbatimString {
+  constructor(
+    /** Three-letter format: `txt` or `mkd`. */
+    readonly format: string,
+    readonly text: string,
+  ) {}
+}
 export class NilArray {
   private constructor() {}
   static readonly instance = new NilArray();
@@ -60,6 +69,7 @@ export type Reply =
   | SetReply
   | Push
   | Replies
+  | VerbatimString
   | NilArray;
 
 export const OK = new Status('OK');

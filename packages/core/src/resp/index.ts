@@ -9,10 +9,10 @@ export { RequestDecoder, PROTO_INLINE_MAX_SIZE, type RequestDecoderOptions } fro
 export {
   ReplyDecoder,
   RespProtocolError,
-  VerbatimString,
   type RespValue,
   type ReplyDecoderOptions,
 } from './reply-decoder.ts';
+export { VerbatimString } from '../reply/reply.ts';
 export { splitArgs } from './split-args.ts';
 export { latin1 } from './buffer.ts';
 /** For hosts: the reply to send when a handler fails with something other than a ReplyError. */

@@ -15,7 +15,8 @@ import {
   Status,
   type Reply,
 } from '../reply/reply.ts';
-import { ReplyDecoder, RespProtocolError, VerbatimString, type RespValue } from './reply-decoder.ts';
+import { ReplyDecoder, RespProtocolError, type RespValue } from './reply-decoder.ts';
+import { VerbatimString } from '../reply/reply.ts';
 import { encodeReply } from './writer.ts';
 
 type Out = { reply: RespValue } | { push: Push } | { error: string };

@@ -20,20 +20,11 @@
  * pieces is parsed once. Malformed input raises RespProtocolError, and the decoder stays failed.
  */
 import { ReplyError } from '../reply/errors.ts';
-import { Double, MapReply, NIL_ARRAY, Push, SetReply, Status, type Reply } from '../reply/reply.ts';
+import { Double, MapReply, NIL_ARRAY, Push, SetReply, Status, VerbatimString, type Reply } from '../reply/reply.ts';
 import { InputBuffer, latin1 } from './buffer.ts';
 
-/** A RESP3 verbatim string (`=`): INFO, CLIENT LIST and friends in RESP3. */
-export class VerbatimString {
-  constructor(
-    /** Three-letter format: `txt` or `mkd`. */
-    readonly format: string,
-    readonly text: string,
-  ) {}
-}
-
 /** What a server may send: the engine's replies plus the RESP3 types it never produces itself. */
-export type RespValue = Reply | boolean | VerbatimString;
+export type RespValue = Reply | boolean;
 
 /** The server's bytes are not RESP. */
 export class RespProtocolError extends Error {

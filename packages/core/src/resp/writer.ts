@@ -23,6 +23,7 @@ import {
   Replies,
   SetReply,
   Status,
+  VerbatimString,
   type Reply,
 } from '../reply/reply.ts';
 
@@ -86,6 +87,13 @@ export class RespWriter {
       return;
     }
     if (r instanceof NilArray) return resp === 2 ? this.ascii('*-1\r\n') : this.ascii('_\r\n');
+    if (r instanceof VerbatimString) {
+      if (resp === 2) return this.bulk(r.text);
+      this.integer(0x3d, r.text.length + 4);
+      this.ascii(`${r.format}:`);
+      this.ascii(r.text);
+      return this.crlf();
+    }
     throw new TypeError(`not a reply: ${String(r)}`);
   }
 
