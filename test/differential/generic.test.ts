@@ -1,0 +1,4 @@
+import { diffSuite } from './harness.ts';
+import { generic } from './commands/generic.ts';
+
+diffSuite(generic);

@@ -1,0 +1,4 @@
+import { diffSuite } from './harness.ts';
+import { hashes } from './commands/hashes.ts';
+
+diffSuite(hashes);

@@ -1,0 +1,4 @@
+import { diffSuite } from './harness.ts';
+import { mixed } from './commands/mixed.ts';
+
+diffSuite(mixed);

@@ -1,0 +1,4 @@
+import { diffSuite } from './harness.ts';
+import { sets } from './commands/sets.ts';
+
+diffSuite(sets);

@@ -1,0 +1,4 @@
+import { diffSuite } from './harness.ts';
+import { strings } from './commands/strings.ts';
+
+diffSuite(strings);

@@ -1,0 +1,6 @@
+/**
+ * Larder's engine, from source. Imported by path rather than as '@larder/core' because vitest's
+ * SSR resolver ignores the root config's `resolve.conditions` (it needs `ssr.resolve.conditions`),
+ * so the package name resolves to `dist/`, which may be stale or half-built while others work.
+ */
+export * from '../../packages/core/src/index.ts';
