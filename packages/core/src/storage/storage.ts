@@ -1,0 +1,74 @@
+/**
+ * The storage contract: the only way core persists anything. Every platform adapter (memory, Node
+ * files, OPFS + IndexedDB, Durable Object SQLite, Deno) implements it, and one conformance suite
+ * (conformance.ts) runs against each.
+ *
+ * Storage is a flat namespace of named files using Redis's own names (`dump.rdb`,
+ * `appendonly.aof.1.base.rdb`, `appendonly.aof.1.incr.aof`, `appendonly.aof.manifest`), so a Node
+ * directory *is* a Redis `dir` and other platforms can route names by kind (log segments to OPFS,
+ * snapshots to IndexedDB).
+ *
+ * Durability promises, which persistence relies on:
+ * - `writeAtomic` replaces a file whole: after a crash a reader sees the old content or the new,
+ *   never a mix or a torn file. It is durable when its promise resolves. Writing the manifest
+ *   with it is how a rewrite switches base + segments atomically.
+ * - `AppendFile.write` may buffer; only bytes written before a resolved `flush()` are durable.
+ *   After a crash an append file holds a prefix of what was written, at least everything flushed.
+ * - Errors are `StorageError`s with a stable `code`; a failed call changes nothing it did not
+ *   promise to (a failed `writeAtomic` leaves the old file).
+ */
+
+export type StorageErrorCode =
+  /** The storage (or the file handle) was closed. */
+  | 'CLOSED'
+  /** Another process, tab or worker owns the files. */
+  | 'LOCKED'
+  /** The platform refused the write for lack of space. Reads still work. */
+  | 'QUOTA_EXCEEDED'
+  /** Bytes on storage are not what they should be. */
+  | 'CORRUPT'
+  /** Any other platform failure (EIO, a browser's UnknownError...). */
+  | 'IO';
+
+export class StorageError extends Error {
+  override name = 'StorageError';
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface AppendFile {
+  /** Bytes in the file, written ones included. */
+  readonly size: number;
+  /** Appends at the end. May buffer; durable only after `flush()`. */
+  write(bytes: Uint8Array): void;
+  /** Makes every byte written so far durable (fsync, FileSystemSyncAccessHandle.flush). */
+  flush(): Promise<void>;
+  /** Cuts the file to `size` bytes (repairing a torn tail); durable when it resolves. */
+  truncate(size: number): Promise<void>;
+  /** Flushes and releases the handle. */
+  close(): Promise<void>;
+}
+
+export interface Storage {
+  /** For messages and INFO: `node:/var/lib/larder`, `memory`, `opfs+idb:app`. */
+  readonly description: string;
+  /** Names of the files present, in no particular order. */
+  list(): Promise<string[]>;
+  /** A file's whole content, or undefined if it does not exist. */
+  read(name: string): Promise<Uint8Array | undefined>;
+  /** A file's content in chunks, for files too large to hold twice (snapshots, logs). */
+  readChunks(name: string): AsyncIterable<Uint8Array>;
+  /** Creates or replaces `name` whole and atomically (see the promises above). */
+  writeAtomic(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void>;
+  /** Opens `name` for appending, creating it empty if missing. One open handle per file. */
+  openAppend(name: string): Promise<AppendFile>;
+  /** Removes `name`; no error if it does not exist. */
+  remove(name: string): Promise<void>;
+  /** Releases everything; later calls fail with code CLOSED. */
+  close(): Promise<void>;
+}
