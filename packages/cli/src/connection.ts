@@ -54,14 +54,49 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
     },
   });
 
+  /** Replies held behind a durability barrier, in order; null when nothing is held. */
+  let held: Promise<void> | null = null;
+
   function flush(): void {
     flushQueued = false;
     if (socket.destroyed) return;
-    if (writer.length > 0 && !socket.write(writer.take()) && !paused && !closing) {
+    // appendfsync always: replies leave only once the writes before them are durable. Each batch
+    // waits for its own barrier, behind the batches held before it, so order is kept.
+    const barrier = engine.sync();
+    if (barrier !== undefined || held !== null) {
+      const bytes = writer.length > 0 ? writer.take() : undefined;
+      const wasClosing = closing;
+      const mine: Promise<void> = (held ?? Promise.resolve())
+        .then(() => barrier)
+        .then(
+          () => {
+            if (held === mine) held = null;
+            if (bytes !== undefined) send(bytes);
+            if (wasClosing) end();
+          },
+          (e: unknown) => {
+            // Not durable: never acknowledge. Dropping the connection is what the client sees.
+            onError(e);
+            socket.destroy();
+          },
+        );
+      held = mine;
+      return;
+    }
+    if (writer.length > 0) send(writer.take());
+    if (closing) end();
+  }
+
+  function send(bytes: Uint8Array): void {
+    if (socket.destroyed) return;
+    if (!socket.write(bytes) && !paused && !closing) {
       paused = true;
       socket.pause();
     }
-    if (closing && !socket.writableEnded) {
+  }
+
+  function end(): void {
+    if (closing && !socket.writableEnded && !socket.destroyed) {
       socket.end();
       // Redis closes outright; give the last reply a moment to leave, then drop the socket even if
       // the peer never closes its side.

@@ -11,17 +11,22 @@ import { createClient, type ClientOptions, type Larder, type Transport } from '.
 export function inProcessTransport(engine: Engine): Transport {
   const conn = engine.connect();
   let tail: Promise<Reply> | null = null;
+  /** A reply is released only after the durability barrier (appendfsync always), if any. */
+  const durable = (r: Reply): Reply | Promise<Reply> => {
+    const barrier = engine.sync();
+    return barrier === undefined ? r : barrier.then(() => r);
+  };
   return {
     send(argv) {
       if (tail === null) {
         const r = conn.exec(argv);
-        if (!(r instanceof Promise)) return r;
-        const p: Promise<Reply> = r.finally(() => {
+        if (!(r instanceof Promise)) return durable(r);
+        const p: Promise<Reply> = r.then(durable).finally(() => {
           if (tail === p) tail = null;
         });
         return (tail = p);
       }
-      const p: Promise<Reply> = tail.then(() => conn.exec(argv)).finally(() => {
+      const p: Promise<Reply> = tail.then(() => conn.exec(argv)).then(durable).finally(() => {
         if (tail === p) tail = null;
       });
       return (tail = p);

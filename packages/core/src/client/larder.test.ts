@@ -50,3 +50,26 @@ describe('typed client', () => {
     expect(argvOf('lmpop', ['a'], 'LEFT', 3)).toEqual(['LMPOP', '1', 'a', 'LEFT', 'COUNT', '3']);
   });
 });
+
+describe('durability barrier', () => {
+  it('holds a reply until the barrier resolves, and rejects when it fails', async () => {
+    const l = createLarder({ activeExpire: false });
+    let release!: () => void;
+    let fail!: (e: Error) => void;
+    let pending: Promise<void> | undefined;
+    l.engine.durability = { barrier: () => pending };
+    pending = new Promise<void>((res) => (release = res));
+    let done = false;
+    const p = l.set('k', 'v').then((r) => ((done = true), r));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(done).toBe(false);
+    release();
+    expect(await p).toBe('OK');
+    pending = new Promise<void>((_res, rej) => (fail = rej));
+    const q = l.set('k', 'w');
+    fail(new Error('fsync failed'));
+    await expect(q).rejects.toThrow('fsync failed');
+    pending = undefined;
+    expect(await l.get('k')).toBe('w');
+  });
+});

@@ -142,6 +142,20 @@ export class Engine {
     }
   }
 
+  /**
+   * The durability barrier hosts await before releasing replies (appendfsync always): resolves
+   * once every write applied so far is on durable storage, or undefined when nothing is pending
+   * (no persistence, another policy, or only reads since the last flush). All replies released
+   * after one barrier share its flush: that is the group commit. Rejects with the storage error
+   * when the flush fails; the host must then not acknowledge the writes it was holding.
+   */
+  sync(): Promise<void> | undefined {
+    return this.durability?.barrier();
+  }
+
+  /** Installed by persistence; see `sync`. */
+  durability: { barrier(): Promise<void> | undefined } | undefined;
+
   /** Serves blocked clients whose keys became ready; dispatch calls it after each top-level command. */
   afterCommand(): void {
     if (this.blocking.hasReady) this.blocking.serveReady();
