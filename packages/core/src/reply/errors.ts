@@ -196,3 +196,27 @@ export function errorReply(text: string): ReplyError {
 export function prefixedError(text: string): ReplyError {
   return err(text);
 }
+
+/** Persistence: SAVE, BGSAVE, SHUTDOWN, DEBUG RELOAD, DUMP/RESTORE (rdb.c, server.c, debug.c, cluster.c). */
+/** shared.err: the bare "-ERR" of a failed SAVE or save before DEBUG RELOAD. */
+export const GENERIC_ERR = err('ERR');
+export const BGSAVE_IN_PROGRESS = err('ERR Background save already in progress');
+export const BGSAVE_OTHER_CHILD = err(
+  "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+);
+/** shared.bgsaveerr: writes refused after a failed save while stop-writes-on-bgsave-error is on. */
+export const MISCONF_RDB = err(
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+);
+/** shared.loadingerr: a command without the `loading` flag while the dataset loads. */
+export const LOADING = err('LOADING Redis is loading the dataset in memory');
+export const DEBUG_RELOAD_OPTIONS = err('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+export const DEBUG_RELOAD_FAILED = err('ERR Error trying to load the RDB dump, check server logs.');
+export const NO_SHUTDOWN_IN_PROGRESS = err('ERR No shutdown in progress.');
+export const SHUTDOWN_FAILED = err('ERR Errors trying to SHUTDOWN. Check logs.');
+export const BUSYKEY = err('BUSYKEY Target key name already exists.');
+export const RESTORE_INVALID_TTL = err('ERR Invalid TTL value, must be >= 0');
+export const RESTORE_INVALID_IDLETIME = err('ERR Invalid IDLETIME value, must be >= 0');
+export const RESTORE_INVALID_FREQ = err('ERR Invalid FREQ value, must be >= 0 and <= 255');
+export const DUMP_PAYLOAD_INVALID = err('ERR DUMP payload version or checksum are wrong');
+export const BAD_DATA_FORMAT = err('ERR Bad data format');
