@@ -11,13 +11,15 @@
  */
 import { WRONGTYPE } from '../reply/errors.ts';
 import type { Keyspace } from './keyspace.ts';
+import { SlotMap } from './slot-map.ts';
 import type { KeySample } from './random-key.ts';
 import { typeOf, type Entry, type TypeName, type Value, type ValueTypes } from './object.ts';
 
 export class Db {
-  readonly keys = new Map<string, Entry>();
+  /** SlotMap rather than Map: see slot-map.ts for the V8 pathology it avoids. */
+  readonly keys = new SlotMap<string, Entry>();
   /** Keys with a TTL, in insertion order; the active expire cycle walks it with a cursor. */
-  readonly expires = new Map<string, Entry>();
+  readonly expires = new SlotMap<string, Entry>();
   /** Live iterator over `expires`, resumed by each active expire cycle. */
   expireCursor: Iterator<[string, Entry]> | undefined;
   /** Average TTL estimate for INFO keyspace (Redis's avg_ttl), updated by the expire cycle. */
