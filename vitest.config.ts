@@ -9,7 +9,11 @@ const resolve = {
   alias: [
     { find: /^@larder\/core$/, replacement: src('core/src/index.ts') },
     { find: /^@larder\/core\/resp$/, replacement: src('core/src/resp/index.ts') },
+    { find: /^@larder\/core\/storage$/, replacement: src('core/src/storage/storage.ts') },
+    { find: /^@larder\/core\/rdb$/, replacement: src('core/src/rdb/index.ts') },
+    { find: /^@larder\/core\/aof$/, replacement: src('core/src/aof/index.ts') },
     { find: /^@larder\/cli$/, replacement: src('cli/src/index.ts') },
+    { find: /^@larder\/node$/, replacement: src('node/src/index.ts') },
   ],
 };
 
@@ -17,7 +21,9 @@ export default defineConfig({
   resolve,
   test: {
     projects: [
-      { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
+      // Generous timeouts: property tests share 2 cores with everything else; CI must not fail because
+      // the machine was busy.
+      { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], testTimeout: 60_000 } },
       {
         resolve,
         test: {

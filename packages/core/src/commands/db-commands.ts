@@ -121,6 +121,8 @@ export const dbCommands: CommandSpec[] = [
       let removed = 0;
       for (let i = 0; i < c.engine.ks.dbs.length; i++) removed += flushDb(c.engine, i);
       c.engine.dirty += removed + 1;
+      // Kills a running BGSAVE and, with save rules, saves the empty dataset (flushAllDataAndResetRDB).
+      c.engine.persistence?.rdb.afterFlushAll();
       forcePropagation(c, argv);
       return OK;
     },

@@ -1,6 +1,6 @@
 /**
  * DEBUG (Redis 7.0's debug.c), the subcommands tests and tools rely on: OBJECT, SLEEP,
- * SET-ACTIVE-EXPIRE, LOG, HELP. DEBUG has no subcommand table in Redis (COMMAND INFO
+ * SET-ACTIVE-EXPIRE, LOG, RELOAD, HELP. DEBUG has no subcommand table in Redis (COMMAND INFO
  * lists none), so neither has it here: the handler dispatches on argv[1].
  *
  * DEBUG OBJECT prints Redis's line. `serializedlength` is the RDB encoding's length computed from
@@ -10,7 +10,8 @@
  */
 import type { Client } from '../engine/client.ts';
 import { objectEncoding, type Entry } from '../keyspace/object.ts';
-import { NO_SUCH_KEY, subcommandSyntax } from '../reply/errors.ts';
+import { DEBUG_RELOAD_OPTIONS, NO_SUCH_KEY, ReplyError, subcommandSyntax } from '../reply/errors.ts';
+import { persistenceOf } from '../persistence/rdb-file.ts';
 import { OK, Status, formatDouble17g, type Reply } from '../reply/reply.ts';
 import { isInt64, tryParseDouble } from './args.ts';
 import { HELP, helpReply } from './help.ts';
@@ -161,6 +162,27 @@ function sleep(seconds: string): Reply | Promise<Reply> {
   return new Promise((resolve) => timers.setTimeout(() => resolve(OK), s * 1000));
 }
 
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty and load back (persistence/rdb-file.ts).
+ * Answers once the saved file is durable.
+ */
+function reload(c: Client, options: string[]): Promise<Reply> {
+  let save = true;
+  let flush = true;
+  let merge = false;
+  for (const opt of options) {
+    const o = opt.toLowerCase();
+    if (o === 'merge') merge = true;
+    else if (o === 'noflush') flush = false;
+    else if (o === 'nosave') save = false;
+    else throw DEBUG_RELOAD_OPTIONS;
+  }
+  return persistenceOf(c.engine).rdb.reload({ save, flush, merge }).then(
+    () => OK,
+    (e: unknown) => (e instanceof ReplyError ? e : Promise.reject(e)),
+  );
+}
+
 function debug(c: Client, argv: string[]): Reply | Promise<Reply> {
   const sub = argv[1]!.toLowerCase();
   const n = argv.length;
@@ -173,6 +195,7 @@ function debug(c: Client, argv: string[]): Reply | Promise<Reply> {
     return OK;
   }
   if (sub === 'log' && n === 3) return OK;
+  if (sub === 'reload') return reload(c, argv.slice(2));
   throw subcommandSyntax(argv[0]!, argv[1]!);
 }
 

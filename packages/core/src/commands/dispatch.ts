@@ -1,9 +1,10 @@
 /**
  * The only place that validates a command before it runs (Redis's processCommand + call): lookup,
- * subcommand, arity, pub/sub context, MULTI queueing; then the handler, propagation of its effect,
- * stats, and serving clients that its writes unblocked. Handlers never re-check any of this.
+ * subcommand, arity, persistence errors (MISCONF), pub/sub context, loading, MULTI queueing; then
+ * the handler, propagation of its effect, stats, and serving clients that its writes unblocked.
+ * Handlers never re-check any of this.
  */
-import { ReplyError, unknownCommand, unknownSubcommand, wrongArity, errorReply, execAbortBecause } from '../reply/errors.ts';
+import { ReplyError, unknownCommand, unknownSubcommand, wrongArity, errorReply, execAbortBecause, LOADING } from '../reply/errors.ts';
 import { QUEUED, type Reply } from '../reply/reply.ts';
 import type { Client } from '../engine/client.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -22,6 +23,10 @@ export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Pro
   const found = resolve(engine, argv);
   if (found instanceof ReplyError) return reject(engine, c, found, arityFailure(found), argv[0]);
   const [spec, fullName] = found;
+  const diskError = engine.writeGuard?.();
+  if (diskError !== undefined && deniedOnDiskError(c, spec, fullName)) {
+    return reject(engine, c, diskError, fullName, fullName);
+  }
   if (
     c.resp === 2 &&
     (c.channels.size > 0 || c.patterns.size > 0 || c.shardChannels.size > 0) &&
@@ -30,6 +35,9 @@ export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Pro
     return reject(engine, c, errorReply(
       `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     ), fullName, fullName);
+  }
+  if (engine.loading && c !== engine.loadingClient && !spec.flags.includes('loading')) {
+    return reject(engine, c, LOADING, fullName, fullName);
   }
   // Set before running, as Redis's processCommand does: CLIENT LIST shows the running command.
   c.lastCommand = fullName;
@@ -43,6 +51,15 @@ export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Pro
   const reply = call(engine, c, spec, fullName, argv);
   engine.afterCommand();
   return reply;
+}
+
+/**
+ * What Redis refuses while persistence fails (MISCONF): write commands, an EXEC whose queue holds
+ * one, and PING (so a monitoring client notices).
+ */
+function deniedOnDiskError(c: Client, spec: CommandSpec, fullName: string): boolean {
+  if (spec.flags.includes('write') || fullName === 'ping') return true;
+  return fullName === 'exec' && c.multi !== null && c.multi.some(([s]) => s.flags.includes('write'));
 }
 
 /** Finds the table entry for argv and checks arity; returns [spec, full name] or the error. */

@@ -9,6 +9,8 @@ import { serverCommands } from './server.ts';
 import { connectionCommands } from './connection.ts';
 import { transactionCommands } from './multi.ts';
 import { pubsubCommands } from './pubsub.ts';
+import { persistenceCommands } from './persistence-commands.ts';
+import { dumpCommands } from './dump-commands.ts';
 import { stringCommands } from '../types/string/commands.ts';
 import { bitmapCommands } from '../types/string/bitmap-commands.ts';
 import { listCommands } from '../types/list/commands.ts';
@@ -41,6 +43,8 @@ export const commandTable: CommandTable = buildTable([
   ...connectionCommands,
   ...transactionCommands,
   ...pubsubCommands,
+  ...persistenceCommands,
+  ...dumpCommands,
   ...stringCommands,
   ...bitmapCommands,
   ...listCommands,

@@ -17,6 +17,8 @@ import { PubSub } from './pubsub.ts';
 import { Stats } from './stats.ts';
 import { activeExpireCycle } from '../keyspace/expire.ts';
 import { Cursors } from '../commands/scan.ts';
+import type { ReplyError } from '../reply/errors.ts';
+import type { Persistence } from '../persistence/types.ts';
 
 export interface EngineOptions {
   /** Unix time in ms. Injectable so tests never sleep. Default `Date.now`. */
@@ -156,6 +158,27 @@ export class Engine {
   /** Installed by persistence; see `sync`. */
   durability: { barrier(): Promise<void> | undefined } | undefined;
 
+  /** SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN... find persistence here (persistence/types.ts). */
+  persistence: Persistence | undefined;
+
+  /**
+   * Checked by dispatch before write commands (and PING, and EXEC of a queued write): an error
+   * refuses them, as Redis's MISCONF does after a failed save or AOF write. Set by persistence.
+   */
+  writeGuard: (() => ReplyError | undefined) | undefined;
+
+  /** True while a dataset loads: dispatch answers LOADING to commands without the `loading` flag. */
+  loading = false;
+
+  /** The client an AOF is replayed through (Redis's fake AOF client): exempt from LOADING. */
+  loadingClient: Client | undefined;
+
+  /** Called by SHUTDOWN once the data is saved: the host's exit. Without it, every client is closed. */
+  onShutdown: (() => void) | undefined;
+
+  /** Extra jobs for each cron tick (save rules, AOF fsync and rewrite checks). */
+  readonly cronJobs: Array<() => void> = [];
+
   /** Serves blocked clients whose keys became ready; dispatch calls it after each top-level command. */
   afterCommand(): void {
     if (this.blocking.hasReady) this.blocking.serveReady();
@@ -262,9 +285,10 @@ export class Engine {
     (this.cronHandle as { unref?: () => void }).unref?.();
   }
 
-  /** One tick of Redis's serverCron that matters here: the active expire cycle. */
+  /** One tick of Redis's serverCron that matters here: the active expire cycle, then `cronJobs`. */
   cron(): void {
     if (this.config.value('active-expire-enabled') === 'yes') activeExpireCycle(this.ks, this.now);
+    for (const job of this.cronJobs) job();
   }
 
   /** Stops timers and disconnects every client. */

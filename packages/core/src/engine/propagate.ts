@@ -5,7 +5,7 @@
  * than one command, as Redis's propagatePendingCommands does.
  */
 
-/** One propagated command: the db it applies to (-1 for MULTI/EXEC) and its arguments. */
+/** One propagated command: the db it applies to and its arguments. */
 export interface PropagatedOp {
   db: number;
   argv: string[];
@@ -51,7 +51,11 @@ export class Propagation {
     if (--this.depth > 0 || this.ops.length === 0) return;
     let ops = this.ops;
     this.ops = [];
-    if (ops.length > 1) ops = [{ db: -1, argv: ['MULTI'] }, ...ops, { db: -1, argv: ['EXEC'] }];
+    if (ops.length > 1) {
+      // Redis 7.0.15 propagates MULTI with the db of the first command, so a SELECT lands before
+      // MULTI, not inside it (checked against its AOF); EXEC with the last one's, so none precedes it.
+      ops = [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }];
+    }
     for (const fn of this.listeners) fn(ops);
   }
 }

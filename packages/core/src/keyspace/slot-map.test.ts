@@ -29,17 +29,21 @@ describe('SlotMap', () => {
     );
   });
 
-  it('keeps set+delete of one key fast in a large map (the V8 Map chain pathology)', () => {
-    const s = new SlotMap<string, number>();
-    for (let i = 0; i < 200_000; i++) s.set(`key:${i}`, i);
-    const t = performance.now();
-    for (let i = 0; i < 50_000; i++) {
-      s.set('hot', i);
-      s.delete('hot');
-    }
-    // A plain Map takes seconds here; SlotMap a few milliseconds. The bound is loose on purpose.
-    expect(performance.now() - t).toBeLessThan(1500);
-    expect(s.size).toBe(200_000);
+  it('keeps set+delete of one key cheap in a large map, unlike Map (V8 bucket chains)', () => {
+    // Relative, not absolute: both run here, now. Map degrades ~100×; the margin is wide so a busy
+    // machine cannot fail it.
+    const time = (m: { set(k: string, v: number): unknown; delete(k: string): unknown }): number => {
+      for (let i = 0; i < 100_000; i++) m.set(`key:${i}`, i);
+      const t = performance.now();
+      for (let i = 0; i < 20_000; i++) {
+        m.set('hot', i);
+        m.delete('hot');
+      }
+      return performance.now() - t;
+    };
+    const slot = time(new SlotMap<string, number>());
+    const plain = time(new Map<string, number>());
+    expect(slot * 4).toBeLessThan(plain);
   });
 
   it('sweeps holes so memory stays bounded, and live iterators survive a sweep', () => {
