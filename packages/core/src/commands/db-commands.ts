@@ -120,7 +120,7 @@ export const dbCommands: CommandSpec[] = [
       checkFlushArgs(argv);
       let removed = 0;
       for (let i = 0; i < c.engine.ks.dbs.length; i++) removed += flushDb(c.engine, i);
-      c.engine.dirty += removed + 1;
+      c.engine.dirty += removed; // 7.0.15: the keys removed, nothing more (an empty FLUSHALL adds 0)
       // Kills a running BGSAVE and, with save rules, saves the empty dataset (flushAllDataAndResetRDB).
       c.engine.persistence?.rdb.afterFlushAll();
       forcePropagation(c, argv);
