@@ -18,7 +18,7 @@ import { WRONGTYPE } from '../../reply/errors.ts';
 import type { ListValue } from './list.ts';
 import { lmoveGeneric, parseMpop } from './move-commands.ts';
 import { moveElement, numKeysAt, parseWhere, popCommand, popElements, popOne, type Where } from './ops.ts';
-import { parseTimeout } from './timeout.ts';
+import { parseTimeout } from '../../commands/timeout.ts';
 
 /** The list at `key` for a blocked client, or undefined when it cannot be served from it. */
 function readyList(c: Client, key: string): ListValue | undefined {

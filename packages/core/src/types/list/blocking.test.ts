@@ -9,7 +9,7 @@ import type { Timers } from '../../engine/blocking.ts';
 import { ReplyError, TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT } from '../../reply/errors.ts';
 import { NIL_ARRAY, Push, type Reply } from '../../reply/reply.ts';
 import type { Client } from '../../engine/client.ts';
-import { parseTimeout } from './timeout.ts';
+import { parseTimeout } from '../../commands/timeout.ts';
 
 /** Timers driven by `advance`, on a clock the engine shares. */
 class FakeClock implements Timers {

@@ -17,7 +17,7 @@ import type { Client } from '../../engine/client.ts';
 import { typeOf } from '../../keyspace/object.ts';
 import { MPOP_COUNT_NOT_POSITIVE, NOT_POSITIVE, NUMKEYS_NOT_POSITIVE, SYNTAX } from '../../reply/errors.ts';
 import { Double, NIL_ARRAY, type Reply } from '../../reply/reply.ts';
-import { parseTimeout } from '../list/timeout.ts';
+import { parseTimeout } from '../../commands/timeout.ts';
 import type { ZSetValue } from './zset.ts';
 import { numkeysGetKeys } from './util.ts';
 

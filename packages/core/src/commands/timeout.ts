@@ -5,10 +5,10 @@
  * zero, so `0.0001` means 0 (block forever) and `-0.0005` is not negative; a product outside int64
  * becomes LLONG_MIN on x86, so huge or infinite timeouts are "negative".
  *
- * Shared by every blocking command (lists here; BZPOPMIN and friends may import it too).
+ * Shared by every blocking command (BLPOP and friends, BZPOPMIN and friends).
  */
-import { TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT } from '../../reply/errors.ts';
-import { tryParseDouble } from '../../commands/args.ts';
+import { TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT } from '../reply/errors.ts';
+import { tryParseDouble } from './args.ts';
 
 /** string2ld's buffer: longer arguments are refused outright. */
 const MAX_LONG_DOUBLE_CHARS = 5 * 1024;
