@@ -28,7 +28,7 @@ console.error(`prefilling ${KEYS} keys and a ${KEYS}-member sorted set ...`);
 const r = rng(1);
 for (let i = 0; i < KEYS; i++) raw.exec(['SET', `key:${i}`, value]);
 for (let i = 0; i < KEYS; i++) raw.exec(['ZADD', 'bigz', String(r() * 1e9), `m:${i}`]);
-const MOCK_KEYS = Math.min(KEYS, Number(process.env.BENCH_MOCK_KEYS ?? 100_000));
+const MOCK_KEYS = Math.min(KEYS, Number(process.env.BENCH_MOCK_KEYS ?? 10_000));
 console.error(`prefilling ioredis-mock with ${MOCK_KEYS} keys and members ...`);
 {
   const p = mock.pipeline();
