@@ -14,6 +14,7 @@ import {
 } from '../reply/errors.ts';
 import { OK, type Reply } from '../reply/reply.ts';
 import { persistenceOf } from '../persistence/rdb-file.ts';
+import { aofOf } from '../persistence/aof.ts';
 import { isOpt } from './args.ts';
 import { command, type CommandSpec } from './spec.ts';
 
@@ -115,5 +116,11 @@ export const persistenceCommands: CommandSpec[] = [
       if (flags.abort) throw NO_SHUTDOWN_IN_PROGRESS;
       return shutdown(c, flags).catch((e: unknown) => (e instanceof ReplyError ? e : Promise.reject(e)));
     },
+  }),
+  // BGREWRITEAOF
+  command({
+    name: 'bgrewriteaof', arity: 1, flags: ADMIN, group: 'server', since: '1.0.0',
+    summary: 'Asynchronously rewrite the append-only file', syntax: '', complexity: 'O(1)',
+    handler: (c) => aofOf(c.engine).bgrewriteaof(c.inExec),
   }),
 ];

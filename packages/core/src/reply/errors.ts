@@ -213,6 +213,13 @@ export const LOADING = err('LOADING Redis is loading the dataset in memory');
 export const DEBUG_RELOAD_OPTIONS = err('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
 export const DEBUG_RELOAD_FAILED = err('ERR Error trying to load the RDB dump, check server logs.');
 export const NO_SHUTDOWN_IN_PROGRESS = err('ERR No shutdown in progress.');
+/** AOF (aof.c): BGREWRITEAOF replies, CONFIG SET appendonly yes failing, and the AOF's MISCONF. */
+export const AOFRW_IN_PROGRESS = err('ERR Background append only file rewriting already in progress');
+export const AOFRW_FAILED_TO_START = err(
+  "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+);
+/** writeCommandsDeniedByDiskError with an AOF write error: the reason is strerror(errno). */
+export const misconfAof = (reason: string): ReplyError => err(`MISCONF Errors writing to the AOF file: ${reason}`);
 export const SHUTDOWN_FAILED = err('ERR Errors trying to SHUTDOWN. Check logs.');
 export const BUSYKEY = err('BUSYKEY Target key name already exists.');
 export const RESTORE_INVALID_TTL = err('ERR Invalid TTL value, must be >= 0');

@@ -1,0 +1,96 @@
+/**
+ * Persistence for an engine over a Storage: `attachPersistence` loads the dataset as Redis's
+ * loadDataFromDisk does (§3.1: with appendonly yes only the AOF, an empty start when it does not
+ * exist; otherwise dbfilename), then opens the AOF for appending (aofOpenIfNeededOnServerStart),
+ * installs the RDB and AOF sides on the engine and starts writing.
+ *
+ * CONFIG SET appendonly/appendfsync take effect through `engine.configChanged`, which is wrapped
+ * here (the engine has no per-parameter apply hook); `close()` undoes every installation.
+ */
+import type { Engine } from '../engine/engine.ts';
+import type { Storage } from '../storage/storage.ts';
+import { createAof, type AofOptions, type AofSide } from './aof.ts';
+import { loadAof, readManifest, upgradeIfNeeded, type AofLog, type AofLoadSummary } from './aof-load.ts';
+import { loadRdb } from './load.ts';
+import { createRdbFile, installPersistence } from './rdb-file.ts';
+import type { BackgroundJobs, Persistence } from './types.ts';
+
+export { AofLoadError } from './aof-load.ts';
+export type { AofLog } from './aof-load.ts';
+export type { AofOptions, AofSide } from './aof.ts';
+
+export interface AttachOptions extends AofOptions {
+  /** Redis's log lines about loading and the AOF (level, message). */
+  log?: AofLog;
+}
+
+export interface AttachedPersistence extends Persistence {
+  aof: AofSide;
+  /** What the startup load found. */
+  readonly loaded: { source: 'aof' | 'rdb' | 'none' } & Partial<AofLoadSummary>;
+}
+
+/**
+ * Loads, then persists every later write. Rejects where Redis would exit: a bad manifest
+ * (ManifestError), an AOF it cannot load (AofLoadError), an RDB it cannot load (RdbError).
+ */
+export async function attachPersistence(
+  engine: Engine, storage: Storage, options: AttachOptions = {},
+): Promise<AttachedPersistence> {
+  const log: AofLog = options.log ?? (() => {});
+  const appendonly = engine.config.value('appendonly') === 'yes';
+  const dir = engine.config.value('appenddirname') as string;
+  const name = engine.config.value('appendfilename') as string;
+  let manifest = await readManifest(storage, dir, name);
+  let loaded: AttachedPersistence['loaded'] = { source: 'none' };
+  let summary: AofLoadSummary = { status: 'not-exist', baseSize: 0, totalSize: 0, lastIncrSize: 0 };
+  if (appendonly) {
+    manifest = await upgradeIfNeeded(storage, dir, name, manifest, log);
+    summary = await loadAof(engine, storage, dir, manifest, log);
+    loaded = { source: 'aof', ...summary };
+  } else {
+    const file = engine.config.value('dbfilename') as string;
+    if ((await storage.list()).includes(file)) {
+      await loadRdb(engine, storage.readChunks(file), { totalBytes: 0 });
+      loaded = { source: 'rdb' };
+      log({ level: 'notice', message: 'DB loaded from disk' });
+    }
+  }
+
+  const jobs: BackgroundJobs = { child: null };
+  const rdb = createRdbFile(engine, storage, jobs, options.snapshot);
+  const aof = createAof(engine, storage, jobs, manifest, { ...options, log });
+  if (appendonly) await aof.openOnStart(summary);
+
+  const configChanged = engine.configChanged;
+  engine.configChanged = function (this: Engine) {
+    configChanged.call(this);
+    aof.applyConfig();
+  };
+  const cron = (): void => aof.cron();
+  engine.cronJobs.push(cron);
+  const durability = { barrier: () => aof.barrier() };
+  engine.durability = durability;
+
+  let closing: Promise<void> | undefined;
+  const p: AttachedPersistence = {
+    storage,
+    jobs,
+    rdb,
+    aof,
+    loaded,
+    close() {
+      closing ??= (async () => {
+        rdb.close();
+        const i = engine.cronJobs.indexOf(cron);
+        if (i >= 0) engine.cronJobs.splice(i, 1);
+        if (engine.durability === durability) engine.durability = undefined;
+        engine.configChanged = configChanged;
+        await aof.close();
+      })();
+      return closing;
+    },
+  };
+  installPersistence(engine, p);
+  return p;
+}
