@@ -1,47 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { createEngine, Push, type Client, type Engine, type Reply } from '@larder/core';
-import { startServer, type LarderServer } from './server.ts';
-import { bulk, cmd, Conn, waitFor } from '../test-support/conn.ts';
+import { describe, expect, it } from 'vitest';
+import { Push, type Reply } from '@larder/core';
+import { bulk, cmd, Conn, serveForTests, waitFor } from '../test-support/conn.ts';
 
-const run = promisify(execFile);
-
-let engine: Engine;
-let server: LarderServer;
-
-beforeAll(async () => {
-  engine = createEngine();
-  server = await startServer({ engine, port: 0 });
-});
-
-afterAll(async () => {
-  await server.close();
-  engine.close();
-});
-
-const cli = async (...args: string[]): Promise<string> =>
-  (await run('redis-cli', ['-p', String(server.port), ...args])).stdout;
-
-/** The engine's client for a connection, found by its address. */
-function engineClient(c: Conn): Client {
-  const addr = `127.0.0.1:${c.socket.localPort}`;
-  return [...engine.clients.values()].find((x) => x.addr === addr)!;
-}
+const srv = serveForTests();
+const { cli, engineClient } = srv;
 
 /**
  * Makes `TESTBLOCK` a command whose reply comes later: the connection layer's handling of a
  * Promise reply, tested without depending on any particular blocking command.
  */
 function withTestBlock(): { pending: () => boolean; release: (r: Reply) => void; restore: () => void } {
-  const original = engine.execute;
+  const original = srv.engine.execute;
   let release: ((r: Reply) => void) | undefined;
-  engine.execute = (c, argv) =>
-    argv[0] === 'TESTBLOCK' ? new Promise<Reply>((resolve) => (release = resolve)) : original.call(engine, c, argv);
+  srv.engine.execute = (c, argv) =>
+    argv[0] === 'TESTBLOCK' ? new Promise<Reply>((resolve) => (release = resolve)) : original.call(srv.engine, c, argv);
   return {
     pending: () => release !== undefined,
     release: (r) => release!(r),
-    restore: () => void (engine.execute = original),
+    restore: () => void (srv.engine.execute = original),
   };
 }
 
@@ -49,7 +25,7 @@ describe('connection handling', () => {
   it('holds later commands behind a pending reply, then answers all in order', async () => {
     const block = withTestBlock();
     try {
-      const c = new Conn(server.port);
+      const c = new Conn(srv.port);
       c.send(`${cmd('SET', 'tb:k', '1')}${cmd('TESTBLOCK')}${cmd('SET', 'tb:k', '2')}`);
       expect(await c.read(5)).toBe('+OK\r\n');
       await waitFor(block.pending);
@@ -66,8 +42,8 @@ describe('connection handling', () => {
   });
 
   it('writes pushes as they come, as RESP2 arrays or RESP3 pushes', async () => {
-    const c2 = new Conn(server.port);
-    const c3 = new Conn(server.port);
+    const c2 = new Conn(srv.port);
+    const c3 = new Conn(srv.port);
     await c2.roundTrip(cmd('SET', 'push:k', '2'), '+OK\r\n');
     c3.send(cmd('HELLO', '3'));
     await c3.readReply();
@@ -82,7 +58,7 @@ describe('connection handling', () => {
   it('keeps serving pushes while a command is pending', async () => {
     const block = withTestBlock();
     try {
-      const c = new Conn(server.port);
+      const c = new Conn(srv.port);
       await c.roundTrip(cmd('SET', 'pp:k', '1'), '+OK\r\n');
       const client = engineClient(c);
       c.send(cmd('TESTBLOCK'));
@@ -99,12 +75,12 @@ describe('connection handling', () => {
   });
 
   it('closes the engine client when the socket goes away', async () => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     await c.roundTrip(cmd('SET', 'bye:k', '1'), '+OK\r\n');
     const client = engineClient(c);
-    expect(engine.clients.get(client.id)).toBe(client);
+    expect(srv.engine.clients.get(client.id)).toBe(client);
     c.end();
     await waitFor(() => client.closed);
-    expect(engine.clients.has(client.id)).toBe(false);
+    expect(srv.engine.clients.has(client.id)).toBe(false);
   });
 });

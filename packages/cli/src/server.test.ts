@@ -1,33 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { createEngine, type Client, type Engine } from '@larder/core';
-import { startServer, type LarderServer } from './server.ts';
-import { bulk, cmd, Conn, waitFor } from '../test-support/conn.ts';
+import { describe, expect, it } from 'vitest';
+import { bulk, cmd, Conn, run, serveForTests, waitFor } from '../test-support/conn.ts';
 
-const run = promisify(execFile);
-
-let engine: Engine;
-let server: LarderServer;
-
-beforeAll(async () => {
-  engine = createEngine();
-  server = await startServer({ engine, port: 0 });
-});
-
-afterAll(async () => {
-  await server.close();
-  engine.close();
-});
-
-const cli = async (...args: string[]): Promise<string> =>
-  (await run('redis-cli', ['-p', String(server.port), ...args])).stdout;
-
-/** The engine's client for a connection, found by its address. */
-function engineClient(c: Conn): Client {
-  const addr = `127.0.0.1:${c.socket.localPort}`;
-  return [...engine.clients.values()].find((x) => x.addr === addr)!;
-}
+const srv = serveForTests();
+const { cli, engineClient } = srv;
 
 describe('larder serve', () => {
   it('serves redis-cli', async () => {
@@ -38,7 +13,7 @@ describe('larder serve', () => {
   });
 
   it('answers a pipeline in order', async () => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     let request = '';
     let expected = '';
     for (let i = 0; i < 200; i++) {
@@ -50,7 +25,7 @@ describe('larder serve', () => {
   });
 
   it('accepts a pipeline split at every byte', async () => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     const request = cmd('SET', 'split:k', 'a\r\nb') + 'GET split:k\r\n';
     for (const ch of request) c.send(ch);
     const expected = '+OK\r\n$4\r\na\r\nb\r\n';
@@ -59,14 +34,14 @@ describe('larder serve', () => {
   });
 
   it('accepts inline commands', async () => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     await c.roundTrip('SET inline:k "two words"\r\nGET inline:k\nGET  inline:nope \r\n', '+OK\r\n$9\r\ntwo words\r\n$-1\r\n');
     c.end();
   });
 
   it('replies to a protocol error, then closes only that connection', async () => {
-    const bad = new Conn(server.port);
-    const good = new Conn(server.port);
+    const bad = new Conn(srv.port);
+    const good = new Conn(srv.port);
     bad.send(`${cmd('SET', 'proto:k', '1')}*1\r\n$x\r\n${cmd('SET', 'proto:k', '2')}`);
     expect(await bad.read(1000)).toBe('+OK\r\n-ERR Protocol error: invalid bulk length\r\n');
     expect(await bad.waitClosed()).toBe(true);
@@ -80,26 +55,26 @@ describe('larder serve', () => {
     ['ECHO "a\r\n', 'ERR Protocol error: unbalanced quotes in request'],
     ['x'.repeat(70_000), 'ERR Protocol error: too big inline request'],
   ])('protocol error %#', async (input, error) => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     c.send(input);
     expect(await c.read(error.length + 3)).toBe(`-${error}\r\n`);
     expect(await c.waitClosed()).toBe(true);
   });
 
   it('closes after QUIT, even inside MULTI', async () => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     c.send(`SET quit:k 1\r\nQUIT\r\nSET quit:k 2\r\n`);
     expect(await c.read(100)).toBe('+OK\r\n+OK\r\n');
     expect(await c.waitClosed()).toBe(true);
     expect(await cli('GET', 'quit:k')).toBe('1\n');
-    const m = new Conn(server.port);
+    const m = new Conn(srv.port);
     m.send('MULTI\r\nQUIT extra args\r\n');
     expect(await m.read(100)).toBe('+OK\r\n+OK\r\n');
     expect(await m.waitClosed()).toBe(true);
   });
 
   it('stores and returns a large value sent in pieces', async () => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     const value = 'x'.repeat(3_000_000);
     const request = cmd('SET', 'big:k', value) + cmd('GET', 'big:k');
     for (let i = 0; i < request.length; i += 65_536) c.send(request.slice(i, i + 65_536));
@@ -109,7 +84,7 @@ describe('larder serve', () => {
   }, 15_000);
 
   it('speaks RESP3 after HELLO 3', async () => {
-    const c = new Conn(server.port);
+    const c = new Conn(srv.port);
     c.send(cmd('HELLO', '3'));
     const [, hello] = await c.readReply();
     const prefix = '%7\r\n$6\r\nserver\r\n';
@@ -122,14 +97,14 @@ describe('larder serve', () => {
   });
 
   it('serves redis-benchmark with pipelining', async () => {
-    const { stdout } = await run('redis-benchmark', ['-p', String(server.port), '-t', 'set,get', '-n', '20000', '-P', '16', '-q']);
+    const { stdout } = await run('redis-benchmark', ['-p', String(srv.port), '-t', 'set,get', '-n', '20000', '-P', '16', '-q']);
     expect(stdout).toMatch(/SET: [\d.]+ requests per second/);
     expect(stdout).toMatch(/GET: [\d.]+ requests per second/);
   }, 30_000);
 
   it('holds a blocked connection until another one pushes (BLPOP)', async () => {
-    const a = new Conn(server.port);
-    const b = new Conn(server.port);
+    const a = new Conn(srv.port);
+    const b = new Conn(srv.port);
     a.send(cmd('BLPOP', 'block:list', '0') + cmd('GET', 'block:k'));
     expect(await a.silentFor(100)).toBe(true);
     await b.roundTrip(cmd('SET', 'block:k', 'after') + cmd('RPUSH', 'block:list', 'x'), '+OK\r\n:1\r\n');
@@ -140,7 +115,7 @@ describe('larder serve', () => {
   });
 
   it('forgets a blocked client that disconnects', async () => {
-    const a = new Conn(server.port);
+    const a = new Conn(srv.port);
     a.send(cmd('BLPOP', 'gone:list', '0'));
     await waitFor(() => engineClient(a)?.blockedOn != null);
     const client = engineClient(a);
@@ -152,8 +127,8 @@ describe('larder serve', () => {
   });
 
   it('delivers pub/sub messages as RESP2 arrays and RESP3 pushes', async () => {
-    const sub2 = new Conn(server.port);
-    const sub3 = new Conn(server.port);
+    const sub2 = new Conn(srv.port);
+    const sub3 = new Conn(srv.port);
     await sub2.roundTrip(cmd('SUBSCRIBE', 'news'), `*3\r\n${bulk('subscribe')}${bulk('news')}:1\r\n`);
     sub3.send(cmd('HELLO', '3'));
     await sub3.readReply();

@@ -1,10 +1,16 @@
 /**
- * Test helpers for the server tests: a raw TCP conversation with a running server, and RESP
- * request builders. Kept outside src/ so they are never built into dist/.
+ * Test helpers for the server tests: a server for a test file, a raw TCP conversation with it, and
+ * RESP request builders. Kept outside src/ so they are never built into dist/.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { promisify } from 'node:util';
+import { createEngine, type Client, type Engine } from '@larder/core';
 import { ReplyDecoder, type RespValue } from '@larder/core/resp';
+import { startServer, type LarderServer } from '../src/server.ts';
+
+export const run = promisify(execFile);
 
 export const bulk = (s: string): string => `$${s.length}\r\n${s}\r\n`;
 export const cmd = (...argv: string[]): string => `*${argv.length}\r\n${argv.map(bulk).join('')}`;
@@ -107,4 +113,40 @@ export async function waitFor(cond: () => boolean, timeoutMs = 2000): Promise<vo
     if (Date.now() > deadline) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+export interface TestServer {
+  readonly engine: Engine;
+  readonly port: number;
+  /** Runs redis-cli against the server; its stdout. */
+  cli(...args: string[]): Promise<string>;
+  /** The engine's client for a connection, found by its address. */
+  engineClient(c: Conn): Client;
+}
+
+/** A server on a fresh engine, started before the file's tests and closed after them (call at top level). */
+export function serveForTests(): TestServer {
+  let engine: Engine;
+  let server: LarderServer;
+  beforeAll(async () => {
+    engine = createEngine();
+    server = await startServer({ engine, port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+    engine.close();
+  });
+  return {
+    get engine() {
+      return engine;
+    },
+    get port() {
+      return server.port;
+    },
+    cli: async (...args) => (await run('redis-cli', ['-p', String(server.port), ...args])).stdout,
+    engineClient(c) {
+      const addr = `127.0.0.1:${c.socket.localPort}`;
+      return [...engine.clients.values()].find((x) => x.addr === addr)!;
+    },
+  };
 }

@@ -7,22 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
-import { ReplyError } from '../reply/errors.ts';
-import { NilArray, Push, Replies, Status, type Reply } from '../reply/reply.ts';
-
-type Plain = string | number | null | Plain[] | { s: string } | { err: string } | 'nilarray';
-
-function plain(r: Reply | Promise<Reply>): Plain {
-  if (r instanceof Promise) throw new Error('unexpected blocking reply');
-  if (typeof r === 'string' || typeof r === 'number' || r === null) return r;
-  if (typeof r === 'bigint') return Number(r);
-  if (Array.isArray(r)) return r.map(plain);
-  if (r instanceof Push || r instanceof Replies) return r.items.map(plain);
-  if (r instanceof Status) return { s: r.value };
-  if (r instanceof ReplyError) return { err: r.message };
-  if (r instanceof NilArray) return 'nilarray';
-  throw new Error(`unexpected reply ${String(r)}`);
-}
+import { NilArray } from '../reply/reply.ts';
+import { plain, type Plain } from './testing.ts';
 
 const OK = { s: 'OK' };
 const QUEUED = { s: 'QUEUED' };

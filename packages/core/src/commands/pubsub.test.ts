@@ -7,23 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
-import { ReplyError } from '../reply/errors.ts';
-import { MapReply, Push, Replies, Status, type Reply } from '../reply/reply.ts';
 import { globMatch } from '../keyspace/glob.ts';
-
-type Plain = string | number | null | Plain[] | { s: string } | { err: string } | { push: Plain[] };
-
-function plain(r: Reply | Promise<Reply>): Plain {
-  if (r instanceof Promise) throw new Error('unexpected blocking reply');
-  if (typeof r === 'string' || typeof r === 'number' || r === null) return r;
-  if (typeof r === 'bigint') return Number(r);
-  if (Array.isArray(r)) return r.map(plain);
-  if (r instanceof Push) return { push: r.items.map(plain) };
-  if (r instanceof Replies || r instanceof MapReply) return r.items.map(plain);
-  if (r instanceof Status) return { s: r.value };
-  if (r instanceof ReplyError) return { err: r.message };
-  throw new Error(`unexpected reply ${String(r)}`);
-}
+import { plain, type Plain } from './testing.ts';
 
 const push = (...items: Plain[]) => ({ push: items });
 
@@ -134,7 +119,7 @@ describe('pub/sub', () => {
     ]);
     s.got.length = 0;
     c.exec(['config', 'set', 'notify-keyspace-events', 'Eg']);
-    expect(plain(c.exec(['config', 'get', 'notify-keyspace-events']))).toEqual(['notify-keyspace-events', 'gE']);
+    expect(plain(c.exec(['config', 'get', 'notify-keyspace-events']))).toEqual({ map: ['notify-keyspace-events', 'gE'] });
     c.exec(['set', 'k', 'v']);
     c.exec(['del', 'k']);
     expect(s.got).toEqual([push('pmessage', '__key*__:*', '__keyevent@0__:del', 'k')]);

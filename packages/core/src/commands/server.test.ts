@@ -7,23 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
 import { setInfoFields } from '../engine/info.ts';
-import { ReplyError } from '../reply/errors.ts';
-import { MapReply, NilArray, Push, Replies, SetReply, Status, type Reply, VerbatimString } from '../reply/reply.ts';
-
-type Plain = string | number | null | Plain[] | { s: string } | { err: string } | 'nilarray';
-
-function plain(r: Reply | Promise<Reply>): Plain {
-  if (r instanceof Promise) throw new Error('unexpected blocking reply');
-  if (typeof r === 'string' || typeof r === 'number' || r === null) return r;
-  if (typeof r === 'bigint') return Number(r);
-  if (r instanceof VerbatimString) return r.text; // INFO / CLIENT LIST: RESP3 verbatim text
-  if (Array.isArray(r)) return r.map(plain);
-  if (r instanceof MapReply || r instanceof SetReply || r instanceof Push || r instanceof Replies) return r.items.map(plain);
-  if (r instanceof Status) return { s: r.value };
-  if (r instanceof ReplyError) return { err: r.message };
-  if (r instanceof NilArray) return 'nilarray';
-  throw new Error(`unexpected reply ${String(r)}`);
-}
+import { plain2 as plain, type Plain } from './testing.ts';
 
 const T0 = 1_700_000_000_000;
 const OK = { s: 'OK' };

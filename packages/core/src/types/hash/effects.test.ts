@@ -3,22 +3,11 @@
  * The expected streams were read from a redis-server 7.0.15's AOF and a PSUBSCRIBEd client.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../engine/engine.ts';
+import { effectsSetup, type EffectsSetup } from '../../commands/testing.ts';
 import type { Client } from '../../engine/client.ts';
-import { MapReply, Push, type Reply } from '../../reply/reply.ts';
+import { MapReply, type Reply } from '../../reply/reply.ts';
 
-function lcg(): () => number {
-  let x = 7;
-  return () => (x = (x * 16807) % 2147483647) / 2147483647;
-}
-
-function setup(): { e: Engine; c: Client; ops: string[][] } {
-  const e = createEngine({ activeExpire: false, random: lcg() });
-  const ops: string[][] = [];
-  e.propagation.listen((batch) => ops.push(...batch.map((o) => o.argv)));
-  return { e, c: e.connect(), ops };
-}
-
+const setup = (): EffectsSetup => effectsSetup(7);
 const exec = (c: Client, line: string): Reply => c.exec(line.split(' ')) as Reply;
 
 describe('hash propagation', () => {
@@ -36,17 +25,8 @@ describe('hash propagation', () => {
 
 describe('hash keyspace events', () => {
   it('match Redis event for event', () => {
-    const { e, c } = setup();
-    e.config.set('notify-keyspace-events', 'KEA');
-    e.configChanged();
-    const events: string[] = [];
-    const sub = e.connect({
-      onPush: (m) => {
-        const [, , channel, key] = (m as Push).items as string[];
-        events.push(`${channel!.slice(channel!.indexOf(':') + 1)} ${key}`);
-      },
-    });
-    e.pubsub.psubscribe(sub, '__keyevent@0__:*');
+    const { c, keyevents } = setup();
+    const events = keyevents();
     for (const line of [
       'hset h a 1', 'hsetnx h a 2', 'hsetnx h b 2', 'hmset h c 3', 'hincrby h a 1', 'hincrbyfloat h a 1.5', 'hdel h a b c',
       'hdel h zz', 'hincrby h a x',

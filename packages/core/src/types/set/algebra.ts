@@ -4,6 +4,7 @@
  * an intset, so a STORE destination gets the encoding Redis would give it and non-STORE replies of
  * small integer results come out sorted, as Redis's do.
  */
+import { storeResult } from '../../commands/store.ts';
 import type { Client } from '../../engine/client.ts';
 import { SetReply, type Reply } from '../../reply/reply.ts';
 import { SetValue } from './set.ts';
@@ -11,20 +12,6 @@ import { SetValue } from './set.ts';
 function readSets(c: Client, keys: readonly string[]): Array<SetValue | undefined> {
   // Every key is type-checked, even after a missing one, as Redis's lookup loop does.
   return keys.map((k) => c.db.read(k, 'set'));
-}
-
-/** Stores a STORE command's result: replaces `dst` (dropping its TTL) or deletes it when empty. */
-function store(c: Client, dst: string, result: SetValue, event: string): Reply {
-  if (result.size > 0) {
-    c.db.set(dst, result);
-    c.changed(dst, event, 's');
-    return result.size;
-  }
-  if (c.db.lookup(dst) !== undefined) {
-    c.db.delete(dst);
-    c.changed(dst, 'del', 'g');
-  }
-  return 0;
 }
 
 export interface InterOptions {
@@ -39,7 +26,7 @@ export function sinterGeneric(c: Client, keys: readonly string[], opts: InterOpt
   const sets = readSets(c, keys);
   const { dst, cardOnly = false, limit = 0 } = opts;
   if (sets.includes(undefined)) {
-    if (dst !== undefined) return store(c, dst, new SetValue(), 'sinterstore');
+    if (dst !== undefined) return storeResult(c, dst, new SetValue(), 'sinterstore', 's');
     return cardOnly ? 0 : new SetReply([]);
   }
   // Walk the smallest set and probe the others.
@@ -63,7 +50,7 @@ export function sinterGeneric(c: Client, keys: readonly string[], opts: InterOpt
     }
   }
   if (cardOnly) return card;
-  if (result !== undefined) return store(c, dst!, result, 'sinterstore');
+  if (result !== undefined) return storeResult(c, dst!, result, 'sinterstore', 's');
   return new SetReply(out);
 }
 
@@ -97,6 +84,6 @@ export function sunionDiffGeneric(c: Client, keys: readonly string[], dst: strin
       }
     }
   }
-  if (dst !== undefined) return store(c, dst, result, op === 'union' ? 'sunionstore' : 'sdiffstore');
+  if (dst !== undefined) return storeResult(c, dst, result, op === 'union' ? 'sunionstore' : 'sdiffstore', 's');
   return new SetReply([...result]);
 }

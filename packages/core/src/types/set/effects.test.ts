@@ -3,22 +3,11 @@
  * The expected streams were read from a redis-server 7.0.15's AOF and a PSUBSCRIBEd client.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine, type Engine } from '../../engine/engine.ts';
+import { effectsSetup, type EffectsSetup } from '../../commands/testing.ts';
 import type { Client } from '../../engine/client.ts';
-import { Push, SetReply, type Reply } from '../../reply/reply.ts';
+import { SetReply, type Reply } from '../../reply/reply.ts';
 
-function lcg(): () => number {
-  let x = 42;
-  return () => (x = (x * 16807) % 2147483647) / 2147483647;
-}
-
-function setup(): { e: Engine; c: Client; ops: string[][] } {
-  const e = createEngine({ activeExpire: false, random: lcg() });
-  const ops: string[][] = [];
-  e.propagation.listen((batch) => ops.push(...batch.map((o) => o.argv)));
-  return { e, c: e.connect(), ops };
-}
-
+const setup = (): EffectsSetup => effectsSetup(42);
 const exec = (c: Client, line: string): Reply => c.exec(line.split(' ')) as Reply;
 
 describe('set propagation', () => {
@@ -72,17 +61,8 @@ describe('set propagation', () => {
 
 describe('set keyspace events', () => {
   it('match Redis event for event', () => {
-    const { e, c } = setup();
-    e.config.set('notify-keyspace-events', 'KEA');
-    e.configChanged();
-    const events: string[] = [];
-    const sub = e.connect({
-      onPush: (m) => {
-        const [, , channel, key] = (m as Push).items as string[];
-        events.push(`${channel!.slice(channel!.indexOf(':') + 1)} ${key}`);
-      },
-    });
-    e.pubsub.psubscribe(sub, '__keyevent@0__:*');
+    const { c, keyevents } = setup();
+    const events = keyevents();
     for (const line of [
       'sadd s 1 2', 'sadd s 1', 'srem s 1 2', 'sadd s 1 2 3', 'spop s', 'spop s 5', 'sadd a 1', 'smove a b 1', 'sadd a 1',
       'sadd b 1', 'smove a b 1', 'sadd x 1', 'sinterstore x nokey', 'sadd x 1', 'sunionstore y x', 'sdiffstore y x x',

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { parkMiller } from '../../commands/testing.ts';
 import { createEngine } from '../../engine/engine.ts';
 import type { Client } from '../../engine/client.ts';
 import { MapReply, SetReply, type Reply } from '../../reply/reply.ts';
@@ -168,10 +169,9 @@ describe('set commands against a model', () => {
   it('agree with JS Sets on every reply and state', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 60 }), fc.integer({ min: 1, max: 2 ** 31 - 2 }), (cmds, seed) => {
-        let x = seed;
         const e = createEngine({
           activeExpire: false,
-          random: () => (x = (x * 16807) % 2147483647) / 2147483647,
+          random: parkMiller(seed),
           config: { 'set-max-intset-entries': String(MAX_INTSET) },
         });
         const c = e.connect();

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '../../commands/testing.ts';
 import { Double } from '../../reply/reply.ts';
-import { runSteps, type Step } from './testing.ts';
+import type { Step } from './testing.ts';
+import { itEffects, itReplies, type Effects } from './tables.suite.ts';
 
 const TABLES: Record<string, Step[]> = {
   'zadd options': [
@@ -206,7 +207,7 @@ const TABLES: Record<string, Step[]> = {
 };
 
 
-const EFFECTS: Record<string, { steps: Step[]; events: string[]; ops: string[][] }> = {
+const EFFECTS: Record<string, Effects> = {
   'zadd and zincrby': {
     steps: [
       [["zadd", "z", "1", "a", "2", "b"], 2],
@@ -247,23 +248,9 @@ const EFFECTS: Record<string, { steps: Step[]; events: string[]; ops: string[][]
   },
 };
 
-describe('sorted set commands: replies as redis-server 7.0.15 gives them', () => {
-  it.each(Object.entries(TABLES))('%s', (_name, steps) => {
-    const { c } = setup();
-    const { got, want } = runSteps(c, steps);
-    expect(got).toEqual(want);
-  });
-});
+describe('sorted set commands: replies as redis-server 7.0.15 gives them', () => itReplies(TABLES));
 
-describe('sorted set commands: keyspace events and propagation as redis-server 7.0.15', () => {
-  it.each(Object.entries(EFFECTS))('%s', (_name, { steps, events, ops }) => {
-    const s = setup();
-    const { got, want } = runSteps(s.c, steps);
-    expect(got).toEqual(want);
-    expect(s.events).toEqual(events);
-    expect(s.ops.map((op) => (op[0] === '0' ? op.slice(1) : op))).toEqual(ops);
-  });
-});
+describe('sorted set commands: keyspace events and propagation as redis-server 7.0.15', () => itEffects(EFFECTS));
 
 describe('RESP3 shapes', () => {
   it('scores are doubles, missing ones null', () => {

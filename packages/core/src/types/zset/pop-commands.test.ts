@@ -10,7 +10,8 @@ import { createEngine } from '../../engine/engine.ts';
 import type { Timers } from '../../engine/blocking.ts';
 import type { Push, Reply } from '../../reply/reply.ts';
 import { Double, NIL_ARRAY } from '../../reply/reply.ts';
-import { runSteps, wire2, type Step } from './testing.ts';
+import { wire2, type Step } from './testing.ts';
+import { itEffects, itReplies, type Effects } from './tables.suite.ts';
 
 const TABLES: Record<string, Step[]> = {
   'zpopmin zpopmax': [
@@ -95,7 +96,7 @@ const TABLES: Record<string, Step[]> = {
 };
 
 
-const EFFECTS: Record<string, { steps: Step[]; events: string[]; ops: string[][] }> = {
+const EFFECTS: Record<string, Effects> = {
   'pops': {
     steps: [
       [["zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "6", "f"], 6],
@@ -128,22 +129,10 @@ const EFFECTS: Record<string, { steps: Step[]; events: string[]; ops: string[][]
   },
 };
 
-describe('pop commands: replies as redis-server 7.0.15 gives them', () => {
-  it.each(Object.entries(TABLES))('%s', (_name, steps) => {
-    const { c } = setup();
-    const { got, want } = runSteps(c, steps);
-    expect(got).toEqual(want);
-  });
-});
+describe('pop commands: replies as redis-server 7.0.15 gives them', () => itReplies(TABLES));
 
 describe('pop commands: keyspace events and propagation as redis-server 7.0.15', () => {
-  it.each(Object.entries(EFFECTS))('%s', (_name, { steps, events, ops }) => {
-    const s = setup();
-    const { got, want } = runSteps(s.c, steps);
-    expect(got).toEqual(want);
-    expect(s.events).toEqual(events);
-    expect(s.ops.map((op) => (op[0] === '0' ? op.slice(1) : op))).toEqual(ops);
-  });
+  itEffects(EFFECTS);
 
   it('RESP3: a single pop is a flat pair, with COUNT nested pairs', () => {
     const { c } = setup();

@@ -4,6 +4,7 @@
  * range becomes a span of ranks [lo, hi) of the ordered index, walked forwards or backwards.
  */
 import { command, type CommandSpec } from '../../commands/spec.ts';
+import { storeResult } from '../../commands/store.ts';
 import { isOpt, parseInteger } from '../../commands/args.ts';
 import type { Client } from '../../engine/client.ts';
 import { SYNTAX, ZRANGE_LIMIT_NEEDS_BY, ZRANGE_WITHSCORES_BYLEX } from '../../reply/errors.ts';
@@ -11,7 +12,7 @@ import type { Reply } from '../../reply/reply.ts';
 import { ZSetValue } from './zset.ts';
 import { parseLexRange, parseScoreRange } from './parse.ts';
 import { lexDeleteSpan, lexSpan, rankSpan, scoreSpan, type Span } from './range.ts';
-import { listpackLimits, pushScored, storeZset } from './util.ts';
+import { listpackLimits, pushScored } from './util.ts';
 
 const enum By {
   Auto,
@@ -90,7 +91,7 @@ function storeRange(c: Client, dst: string, z: ZSetValue | undefined, s: Span | 
       out.insert(m, score);
     });
   }
-  return storeZset(c, dst, out, 'zrangestore');
+  return storeResult(c, dst, out, 'zrangestore', 'z');
 }
 
 /** zremrangeGenericCommand. */

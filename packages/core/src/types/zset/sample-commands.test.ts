@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { setup } from '../../commands/testing.ts';
 import { createEngine } from '../../engine/engine.ts';
 import { Double } from '../../reply/reply.ts';
-import { runSteps, wire2, type Step } from './testing.ts';
+import { wire2, type Step } from './testing.ts';
+import { itReplies } from './tables.suite.ts';
 
 const TABLES: Record<string, Step[]> = {
   'zrandmember': [
@@ -57,14 +58,7 @@ const TABLES: Record<string, Step[]> = {
   ],
 };
 
-
-describe('ZRANDMEMBER and ZSCAN: replies as redis-server 7.0.15 gives them', () => {
-  it.each(Object.entries(TABLES))('%s', (_name, steps) => {
-    const { c } = setup();
-    const { got, want } = runSteps(c, steps);
-    expect(got).toEqual(want);
-  });
-});
+describe('ZRANDMEMBER and ZSCAN: replies as redis-server 7.0.15 gives them', () => itReplies(TABLES));
 
 describe('ZRANDMEMBER samples', () => {
   it('positive counts give distinct members, negative ones any members, with their scores', () => {

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from '../../commands/testing.ts';
 import { Double } from '../../reply/reply.ts';
-import { runSteps, type Step } from './testing.ts';
+import type { Step } from './testing.ts';
+import { itEffects, itReplies, type Effects } from './tables.suite.ts';
 
 const TABLES: Record<string, Step[]> = {
   'zunion zinter zdiff': [
@@ -155,7 +156,7 @@ const TABLES: Record<string, Step[]> = {
 };
 
 
-const EFFECTS: Record<string, { steps: Step[]; events: string[]; ops: string[][] }> = {
+const EFFECTS: Record<string, Effects> = {
   'stores': {
     steps: [
       [["zadd", "a", "1", "x"], 1],
@@ -174,22 +175,10 @@ const EFFECTS: Record<string, { steps: Step[]; events: string[]; ops: string[][]
   },
 };
 
-describe('set operations: replies as redis-server 7.0.15 gives them', () => {
-  it.each(Object.entries(TABLES))('%s', (_name, steps) => {
-    const { c } = setup();
-    const { got, want } = runSteps(c, steps);
-    expect(got).toEqual(want);
-  });
-});
+describe('set operations: replies as redis-server 7.0.15 gives them', () => itReplies(TABLES));
 
 describe('set operations: keyspace events and propagation as redis-server 7.0.15', () => {
-  it.each(Object.entries(EFFECTS))('%s', (_name, { steps, events, ops }) => {
-    const s = setup();
-    const { got, want } = runSteps(s.c, steps);
-    expect(got).toEqual(want);
-    expect(s.events).toEqual(events);
-    expect(s.ops.map((op) => (op[0] === '0' ? op.slice(1) : op))).toEqual(ops);
-  });
+  itEffects(EFFECTS);
 
   it('RESP3: WITHSCORES gives [member, score] pairs', () => {
     const { c } = setup();

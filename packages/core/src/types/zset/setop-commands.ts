@@ -5,6 +5,7 @@
  * smallest, which fixes the order in which a member's weighted scores are summed.
  */
 import { command, type CommandSpec } from '../../commands/spec.ts';
+import { storeResult } from '../../commands/store.ts';
 import { isOpt, parseInteger } from '../../commands/args.ts';
 import type { Client } from '../../engine/client.ts';
 import { typeOf } from '../../keyspace/object.ts';
@@ -14,7 +15,7 @@ import {
 import type { Reply } from '../../reply/reply.ts';
 import type { SetValue } from '../set/set.ts';
 import { fitsListpack, ZSetValue } from './zset.ts';
-import { listpackLimits, numkeysGetKeys, pushScored, storeZset } from './util.ts';
+import { listpackLimits, numkeysGetKeys, pushScored } from './util.ts';
 import { parseScore } from './parse.ts';
 
 const UNION = 0;
@@ -171,7 +172,7 @@ function zsetop(c: Client, argv: string[], name: string, dst: string | null, num
   if (dst !== null) {
     const limits = listpackLimits(c);
     const z = toZset(result, (size, maxLen) => fitsListpack(size, maxLen, limits));
-    return storeZset(c, dst, z, op === UNION ? 'zunionstore' : op === INTER ? 'zinterstore' : 'zdiffstore');
+    return storeResult(c, dst, z, op === UNION ? 'zunionstore' : op === INTER ? 'zinterstore' : 'zdiffstore', 'z');
   }
   const z = toZset(result, () => false);
   const out: Reply[] = [];

@@ -1,6 +1,6 @@
 /**
  * What the sorted set command handlers share: the encoding limits from config, Redis's zsetAdd,
- * the reply shapes of scored elements, and storing a computed set into a destination key.
+ * and the reply shapes of scored elements.
  */
 import { isInt64 } from '../../commands/args.ts';
 import type { Client } from '../../engine/client.ts';
@@ -63,23 +63,6 @@ export function pushScored(out: Reply[], resp3: boolean, withScores: boolean, me
   if (!withScores) out.push(member);
   else if (resp3) out.push([member, new Double(score)]);
   else out.push(member, new Double(score));
-}
-
-/**
- * Makes `value` the content of `dst` (setKey: any old value and its TTL go), or deletes `dst` when
- * the result is empty, as the STORE commands do. Returns the reply: the result's size.
- */
-export function storeZset(c: Client, dst: string, value: ZSetValue, event: string): number {
-  if (value.size > 0) {
-    c.db.set(dst, value);
-    c.changed(dst, event, 'z');
-    return value.size;
-  }
-  if (c.db.lookup(dst) !== undefined) {
-    c.db.delete(dst);
-    c.changed(dst, 'del', 'g');
-  }
-  return 0;
 }
 
 /**

@@ -1,0 +1,24 @@
+/**
+ * The end every STORE command shares (SINTERSTORE, SUNIONSTORE, SDIFFSTORE, ZUNIONSTORE,
+ * ZINTERSTORE, ZDIFFSTORE, ZRANGESTORE), as Redis writes it in each of them.
+ */
+import type { Client } from '../engine/client.ts';
+import type { SetValue } from '../types/set/set.ts';
+import type { ZSetValue } from '../types/zset/zset.ts';
+
+/**
+ * Makes `value` the content of `dst` (setKey: any old value and its TTL go) and notifies `event`
+ * in class `cls`, or deletes `dst` when the result is empty. Returns the reply: the result's size.
+ */
+export function storeResult(c: Client, dst: string, value: SetValue | ZSetValue, event: string, cls: 's' | 'z'): number {
+  if (value.size > 0) {
+    c.db.set(dst, value);
+    c.changed(dst, event, cls);
+    return value.size;
+  }
+  if (c.db.lookup(dst) !== undefined) {
+    c.db.delete(dst);
+    c.changed(dst, 'del', 'g');
+  }
+  return 0;
+}
