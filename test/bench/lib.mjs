@@ -14,6 +14,29 @@ export async function opsPerSec(fn, n, runs = 5) {
   return median(rates);
 }
 
+/**
+ * Median ops/s of `op(i)` over `runs` runs, each stopping after `maxOps` operations or `budgetMs`,
+ * whichever comes first, so a slow peer (an O(n) sorted set) still finishes in bounded time.
+ * `sync` ops are called without await so the measurement does not include a promise per call.
+ */
+export async function rate(op, { maxOps, budgetMs = 1500, runs = 5, sync = false }) {
+  const rates = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    let i = 0;
+    let elapsed = 0;
+    while (i < maxOps) {
+      const end = Math.min(maxOps, i + 256);
+      if (sync) for (; i < end; i++) op(i);
+      else for (; i < end; i++) await op(i);
+      elapsed = performance.now() - t0;
+      if (elapsed > budgetMs) break;
+    }
+    rates.push((i / elapsed) * 1000);
+  }
+  return median(rates);
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

@@ -119,10 +119,14 @@ void exhaustive;
 
 export const METHOD_NAMES: readonly CommandName[] = [...SIMPLE, ...(Object.keys(BUILDERS) as CommandName[])];
 
+const UPPER = new Map<string, string>(METHOD_NAMES.map((n) => [n, n.toUpperCase()]));
+
 /** The argv (name first) and post-processing for one typed call. */
 export function buildCall(name: CommandName, args: unknown[]): Built {
   const b = (BUILDERS as Partial<Record<CommandName, Builder>>)[name];
-  const argv: Args = [name.toUpperCase(), ...(b ? b(...args) : (args as Args))];
+  const rest = b ? b(...args) : (args as Args);
+  const argv: Args = [UPPER.get(name)!];
+  for (let i = 0; i < rest.length; i++) argv.push(rest[i]);
   const post = POST[name];
   return post ? { argv, post } : { argv };
 }
