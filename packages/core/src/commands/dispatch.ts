@@ -4,7 +4,9 @@
  * the handler, propagation of its effect, stats, and serving clients that its writes unblocked.
  * Handlers never re-check any of this.
  */
-import { ReplyError, unknownCommand, unknownSubcommand, wrongArity, errorReply, execAbortBecause, LOADING } from '../reply/errors.ts';
+import {
+  ReplyError, unknownCommand, unknownSubcommand, wrongArity, execAbortBecause, LOADING, NOT_IN_MULTI, notInPubSubContext,
+} from '../reply/errors.ts';
 import { QUEUED, type Reply } from '../reply/reply.ts';
 import type { Client } from '../engine/client.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -32,9 +34,7 @@ export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Pro
     (c.channels.size > 0 || c.patterns.size > 0 || c.shardChannels.size > 0) &&
     !PUBSUB_ALLOWED.has(fullName)
   ) {
-    return reject(engine, c, errorReply(
-      `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-    ), fullName, fullName);
+    return reject(engine, c, notInPubSubContext(fullName), fullName, fullName);
   }
   if (engine.loading && c !== engine.loadingClient && !spec.flags.includes('loading')) {
     return reject(engine, c, LOADING, fullName, fullName);
@@ -43,7 +43,7 @@ export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Pro
   c.lastCommand = fullName;
   if (c.multi !== null && !MULTI_IMMEDIATE.has(fullName)) {
     if (spec.flags.includes('no_multi')) {
-      return reject(engine, c, errorReply('ERR Command not allowed inside a transaction'), fullName, fullName);
+      return reject(engine, c, NOT_IN_MULTI, fullName, fullName);
     }
     c.multi.push([spec, argv]);
     return QUEUED;

@@ -153,6 +153,12 @@ export const GETKEYS_NO_KEYS = err('ERR The command has no key arguments');
 export const GETKEYS_ARITY = err('ERR Invalid number of arguments specified for command');
 export const GETKEYS_INVALID_ARGS = err('ERR Invalid arguments specified for command');
 
+/** processCommand: a RESP2 client in subscribed state. */
+export const notInPubSubContext = (cmd: string): ReplyError =>
+  err(`ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
+/** processCommand: a no_multi command inside MULTI. */
+export const NOT_IN_MULTI = err('ERR Command not allowed inside a transaction');
+
 export function wrongArity(cmd: string): ReplyError {
   return err(`ERR wrong number of arguments for '${cmd}' command`);
 }
