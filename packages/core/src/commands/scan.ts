@@ -8,12 +8,11 @@
  * cursor whose iterator was evicted or belongs to another collection restarts from the beginning,
  * which may repeat elements but never misses one, as Redis allows.
  */
-import { errorReply, SYNTAX } from '../reply/errors.ts';
+import { INVALID_CURSOR, SYNTAX } from '../reply/errors.ts';
 import type { Reply } from '../reply/reply.ts';
 import { globMatch } from '../keyspace/glob.ts';
 import { isOpt, parseInteger } from './args.ts';
 
-const INVALID_CURSOR = errorReply('ERR invalid cursor');
 /** Live cursors kept; the oldest is dropped past this. */
 const MAX_CURSORS = 4096;
 

@@ -3,7 +3,7 @@
  * an event of class C is published when C and at least one of K (keyspace channel) or E (keyevent
  * channel) are set.
  */
-import { errorReply } from '../reply/errors.ts';
+import { INVALID_EVENT_CLASS } from '../reply/errors.ts';
 
 /** g generic, $ string, l list, s set, h hash, z zset, x expired, e evicted, t stream, m key miss, d module, n new key. */
 export type NotifyClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'm' | 'd' | 'n';
@@ -27,7 +27,7 @@ export function parseNotifyFlags(s: string): number {
   for (const ch of s) {
     if (ch === 'A') flags |= ALL_BITS;
     else if (CLASS_BITS[ch] !== undefined) flags |= CLASS_BITS[ch];
-    else throw errorReply('ERR Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.');
+    else throw INVALID_EVENT_CLASS;
   }
   return flags;
 }

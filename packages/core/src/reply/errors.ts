@@ -153,6 +153,10 @@ export const GETKEYS_NO_KEYS = err('ERR The command has no key arguments');
 export const GETKEYS_ARITY = err('ERR Invalid number of arguments specified for command');
 export const GETKEYS_INVALID_ARGS = err('ERR Invalid arguments specified for command');
 
+/** parseScanCursorOrReply. */
+export const INVALID_CURSOR = err('ERR invalid cursor');
+/** CONFIG SET notify-keyspace-events with an unknown class letter. */
+export const INVALID_EVENT_CLASS = err("ERR Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
 /** processCommand: a RESP2 client in subscribed state. */
 export const notInPubSubContext = (cmd: string): ReplyError =>
   err(`ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
