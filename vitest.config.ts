@@ -12,6 +12,7 @@ const resolve = {
     { find: /^@larder\/core\/storage$/, replacement: src('core/src/storage/storage.ts') },
     { find: /^@larder\/core\/rdb$/, replacement: src('core/src/rdb/index.ts') },
     { find: /^@larder\/core\/aof$/, replacement: src('core/src/aof/index.ts') },
+    { find: /^@larder\/core\/persistence$/, replacement: src('core/src/persistence/index.ts') },
     { find: /^@larder\/cli$/, replacement: src('cli/src/index.ts') },
     { find: /^@larder\/node$/, replacement: src('node/src/index.ts') },
   ],

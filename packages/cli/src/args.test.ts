@@ -25,5 +25,22 @@ describe('parseArgs', () => {
     [['serve', 'port', '7000'], { kind: 'error', message: "unexpected argument 'port' (config options are --name value)" }],
     [['-n', 'x'], { kind: 'error', message: "invalid database number 'x'" }],
     [['bogus'], { kind: 'error', message: "unknown option or command 'bogus'" }],
+    [['check-aof', '--fix', 'a.manifest'], { kind: 'check-aof', args: ['--fix', 'a.manifest'] }],
+    [['check-rdb'], { kind: 'check-rdb', args: [] }],
+    [
+      ['--dir', '/d', '--appendonly', 'yes', '--save', '', '-3'],
+      { kind: 'shell', output: undefined, resp: 3, db: 0, config: { dir: '/d', appendonly: 'yes', save: '' } },
+    ],
+    [['--appendfsync'], { kind: 'error', message: "missing value for '--appendfsync'" }],
+    [['export', '--format', 'json'], { kind: 'export', format: 'json', out: undefined, config: {} }],
+    [
+      ['export', '--dir', 'd', '--format', 'rdb', '-o', 'x.rdb', '--appendonly', 'yes'],
+      { kind: 'export', format: 'rdb', out: 'x.rdb', config: { dir: 'd', appendonly: 'yes' } },
+    ],
+    [['export'], { kind: 'error', message: 'export needs --format rdb|json' }],
+    [['export', '--format', 'csv'], { kind: 'error', message: "unknown export format 'csv' (rdb or json)" }],
+    [['import', 'a.json', '--dir', 'd'], { kind: 'import', file: 'a.json', config: { dir: 'd' } }],
+    [['import'], { kind: 'error', message: 'import needs a file' }],
+    [['import', 'a', 'b'], { kind: 'error', message: "unknown option or argument 'b' for import" }],
   ])('%j', (argv, expected) => expect(parseArgs(argv)).toStrictEqual(expected));
 });

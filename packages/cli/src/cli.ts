@@ -1,12 +1,17 @@
 /**
- * What `larder` does for each invocation (args.ts decides which): the shell, `serve`, help and
- * version. Returns the exit code, or undefined while a server keeps the process alive.
+ * What `larder` does for each invocation (args.ts decides which): the shell, `serve`, help,
+ * version, and the `check-aof` / `check-rdb` tools (check/). Returns the exit code, or undefined
+ * while a server keeps the process alive.
  */
 import { readFileSync } from 'node:fs';
 import { createEngine, ReplyError, type Engine } from '@larder/core';
 import { parseArgs, USAGE, type Invocation } from './args.ts';
 import { startServer } from './server.ts';
 import { runShell } from './shell.ts';
+import { runCheckAofCommand, processHost } from './check/check-aof.ts';
+import { runCheckRdb } from './check/check-rdb.ts';
+import { absoluteDir, openDir, shutdown, warningsToStderr, type OpenedDir } from './persist.ts';
+import { runExport, runImport } from './transfer.ts';
 
 /** The package version; package.json sits one level above both src/ and dist/. */
 export const VERSION: string = (
@@ -29,21 +34,30 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       return serve(inv);
     case 'shell':
       return shell(inv);
+    case 'check-aof':
+      return runCheckAofCommand(['larder check-aof', ...inv.args], processHost);
+    case 'check-rdb':
+      return checkRdb(inv.args);
+    case 'export':
+      return runExport(inv, log);
+    case 'import':
+      return runImport(inv, log);
   }
 }
 
-/** redis-server's log line shape: `pid:M date * message`. */
-function log(message: string): void {
+/** redis-server's log line shape: `pid:M date * message` (`#` warnings, `-` verbose). */
+function log(message: string, mark = '*'): void {
   const d = new Date();
   const month = d.toLocaleString('en-US', { month: 'short' });
   const time = `${d.toTimeString().slice(0, 8)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-  process.stdout.write(`${process.pid}:M ${String(d.getDate()).padStart(2, '0')} ${month} ${d.getFullYear()} ${time} * ${message}\n`);
+  process.stdout.write(`${process.pid}:M ${String(d.getDate()).padStart(2, '0')} ${month} ${d.getFullYear()} ${time} ${mark} ${message}\n`);
 }
 
 async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<number | undefined> {
   let engine: Engine;
   try {
-    engine = createEngine({ config: inv.config });
+    // As redis-server: dir defaults to the working directory, which CONFIG GET dir shows absolute.
+    engine = createEngine({ config: { ...inv.config, dir: absoluteDir(inv.config.dir) } });
   } catch (e) {
     if (!(e instanceof ReplyError)) throw e;
     process.stderr.write(`\n*** FATAL CONFIG ERROR (larder ${VERSION}) ***\n>>> '${inv.options.join(' ')}'\n${e.message.replace(/^ERR /, '')}\n`);
@@ -52,31 +66,88 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
   // Like redis-server, `bind` may list several addresses; Larder listens on the first.
   const host = String(engine.config.value('bind')).split(' ')[0]!.replace(/^-/, '');
   const port = engine.config.num('port');
+  const opened = await openDir(engine, log);
+  if (opened === undefined) {
+    engine.close();
+    return 1;
+  }
   let server;
   try {
     server = await startServer({ engine, port, host });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     process.stderr.write(`Could not create server TCP listening socket ${host}:${port}: ${why}\n`);
+    await opened.close();
     engine.close();
     return 1;
   }
   log(`Ready to accept connections on ${host}:${server.port} (Larder ${VERSION})`);
-  const shutdown = (signal: string) => {
-    log(`Received ${signal} scheduling shutdown...`);
-    void server.close().then(() => {
+  const listening = server;
+  // SHUTDOWN (from a client or a signal) has saved and flushed by now.
+  engine.onShutdown = () => {
+    void (async () => {
+      await listening.close();
+      await opened.close();
       engine.close();
-      log('Larder is now ready to exit, bye bye...');
+      log('Larder is now ready to exit, bye bye...', '#');
       process.exit(0);
+    })();
+  };
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`Received ${signal} scheduling shutdown...`, '#');
+    void shutdown(engine).then((refused) => {
+      if (refused === undefined) return;
+      stopping = false;
+      log(`${signal} received but errors trying to shut down the server, check the logs for more information`, '#');
     });
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   return undefined;
 }
 
+function checkRdb(args: readonly string[]): number {
+  if (args.length === 1 && (args[0] === '-v' || args[0] === '--version')) {
+    process.stdout.write(`larder check-rdb ${VERSION}\n`);
+    return 0;
+  }
+  const run = runCheckRdb(['larder check-rdb', ...args], (path) => {
+    const bytes = processHost.read(path);
+    // fopen() opens a directory; the first read then fails: a short read at offset 0.
+    return !(bytes instanceof Uint8Array) && bytes.error === 'Is a directory' ? new Uint8Array(0) : bytes;
+  });
+  process.stdout.write(Buffer.from(run.stdout, 'latin1'));
+  process.stderr.write(run.stderr);
+  return run.exitCode;
+}
+
 async function shell(inv: Extract<Invocation, { kind: 'shell' }>): Promise<number> {
-  const engine = createEngine();
+  // Persistence flags make it a redis-server without the network; none keeps it in memory only.
+  let engine: Engine;
+  let opened: OpenedDir | undefined;
+  if (inv.config !== undefined) {
+    try {
+      engine = createEngine({ config: { ...inv.config, dir: absoluteDir(inv.config.dir) } });
+    } catch (e) {
+      if (!(e instanceof ReplyError)) throw e;
+      process.stderr.write(`larder: ${e.message.replace(/^ERR /, '')}\n`);
+      return 1;
+    }
+    opened = await openDir(engine, warningsToStderr);
+    if (opened === undefined) {
+      engine.close();
+      return 1;
+    }
+    const dir = opened;
+    // SHUTDOWN typed in the shell: saved and flushed already; release the dir and leave.
+    engine.onShutdown = () => void dir.close().then(() => process.exit(0));
+  } else {
+    engine = createEngine();
+  }
+  let code = 0;
   // As redis-cli: formatted output on a terminal (or with FAKETTY set), raw when piped.
   const mode = inv.output ?? (process.stdout.isTTY || process.env.FAKETTY !== undefined ? 'tty' : 'raw');
   try {
@@ -90,7 +161,16 @@ async function shell(inv: Extract<Invocation, { kind: 'shell' }>): Promise<numbe
       db: inv.db,
     });
   } finally {
+    // The end of the session is a SHUTDOWN: onShutdown releases the dir and exits.
+    if (opened !== undefined) {
+      const refused = await shutdown(engine);
+      if (refused !== undefined) {
+        process.stderr.write(`larder: ${refused}\n`);
+        await opened.close();
+        code = 1;
+      }
+    }
     engine.close();
   }
-  return 0;
+  return code;
 }

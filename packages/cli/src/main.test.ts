@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -32,7 +34,9 @@ describe.skipIf(!existsSync(MAIN))('larder binary', () => {
   });
 
   it('serves until SIGTERM, announcing its port', async () => {
-    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--hz', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Like redis-server, serve persists to its working directory (dump.rdb on SIGTERM): use a scratch one.
+    const cwd = mkdtempSync(join(tmpdir(), 'larder-main-'));
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--hz', '20'], { stdio: ['ignore', 'pipe', 'inherit'], cwd });
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -49,6 +53,7 @@ describe.skipIf(!existsSync(MAIN))('larder binary', () => {
       child.kill('SIGTERM');
     });
     expect(code).toBe(0);
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('refuses an unknown config option', async () => {

@@ -142,6 +142,7 @@ export function createAof(
   /** Units whose barrier already failed: their replies were never released, so none waits again. */
   let reported = 0;
   let pendingFlush: { promise: Promise<void>; resolve(): void; reject(e: unknown): void } | undefined;
+  let drainScheduled = false;
   let inflight: { promise: Promise<void>; upTo: number } | undefined;
   let everysecTimer: unknown;
   let unlisten: (() => void) | undefined;
@@ -162,12 +163,34 @@ export function createAof(
     }
     currentSize += writer.length;
     writer.clear();
+    releaseDrainWaiters();
     return true;
+  }
+
+  /**
+   * Barriers waiting for bytes that could not reach a file yet (a rewrite is switching incr files,
+   * which takes an async open): they resolve once drained (and, under `always`, flushed), and
+   * reject on a write error, so no reply for those writes is released before the OS has them.
+   */
+  let drainWaiters: Array<{ resolve(): void; reject(e: unknown): void }> = [];
+
+  function releaseDrainWaiters(): void {
+    if (drainWaiters.length === 0) return;
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    const next = barrier();
+    for (const w of waiters) {
+      if (next === undefined) w.resolve();
+      else next.then(w.resolve, w.reject);
+    }
   }
 
   function writeFailed(e: unknown): void {
     if (writeError === undefined) log({ level: 'warning', message: `Error writing to the AOF file: ${strerror(e)}` });
     writeError = e;
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    for (const w of waiters) w.reject(e);
   }
 
   function writeRecovered(): void {
@@ -182,7 +205,16 @@ export function createAof(
     writer.timestamps = cfg('aof-timestamp-enabled') === 'yes';
     writer.append(ops, nowSec());
     written++;
-    drain();
+    // Batched: hosts call barrier() before releasing replies, which hands the batch to the file
+    // (Redis writes aof_buf before replying, in beforeSleep). The end-of-task drain covers writes
+    // nobody waits on (active expiry, a host that does not call the barrier).
+    if (!drainScheduled) {
+      drainScheduled = true;
+      schedule(() => {
+        drainScheduled = false;
+        drain();
+      });
+    }
     if (policy() === 'everysec' && everysecTimer === undefined) {
       everysecTimer = timers.setTimeout(() => {
         everysecTimer = undefined;
@@ -216,7 +248,14 @@ export function createAof(
     return run;
   }
 
+  /**
+   * Every policy: the batch reaches the file (the OS) before any reply is released, so a killed
+   * process loses no acknowledged write. `always` then also waits for the flush (group commit).
+   */
   function barrier(): Promise<void> | undefined {
+    if (!drain() && state !== 'off' && writeError === undefined) {
+      return new Promise<void>((resolve, reject) => drainWaiters.push({ resolve, reject }));
+    }
     if (state === 'off' || policy() !== 'always' || written <= Math.max(durable, reported)) return undefined;
     if (inflight !== undefined && inflight.upTo >= written) return inflight.promise;
     if (pendingFlush === undefined) {

@@ -18,6 +18,9 @@ import type { BackgroundJobs, Persistence } from './types.ts';
 export { AofLoadError } from './aof-load.ts';
 export type { AofLog } from './aof-load.ts';
 export type { AofOptions, AofSide } from './aof.ts';
+// For hosts' offline tools (larder export/import): a dataset in, a dataset out.
+export { loadRdb } from './load.ts';
+export { snapshotSync } from './snapshot.ts';
 
 export interface AttachOptions extends AofOptions {
   /** Redis's log lines about loading and the AOF (level, message). */

@@ -12,8 +12,11 @@
  * - `writeAtomic` replaces a file whole: after a crash a reader sees the old content or the new,
  *   never a mix or a torn file. It is durable when its promise resolves. Writing the manifest
  *   with it is how a rewrite switches base + segments atomically.
- * - `AppendFile.write` may buffer; only bytes written before a resolved `flush()` are durable.
- *   After a crash an append file holds a prefix of what was written, at least everything flushed.
+ * - `AppendFile.write` hands the bytes to the platform before it returns where the platform
+ *   allows (Node: write(2); OPFS: the sync access handle), so they survive this process being
+ *   killed. Only bytes written before a resolved `flush()` survive a machine crash. After any crash
+ *   an append file holds a prefix of what was written, at least everything flushed. (The memory
+ *   storage's `crash()` models the machine crash.)
  * - Errors are `StorageError`s with a stable `code`; a failed call changes nothing it did not
  *   promise to (a failed `writeAtomic` leaves the old file).
  */
@@ -44,7 +47,7 @@ export class StorageError extends Error {
 export interface AppendFile {
   /** Bytes in the file, written ones included. */
   readonly size: number;
-  /** Appends at the end. May buffer; durable only after `flush()`. */
+  /** Appends at the end, handing the bytes to the platform (see the promises above). */
   write(bytes: Uint8Array): void;
   /** Makes every byte written so far durable (fsync, FileSystemSyncAccessHandle.flush). */
   flush(): Promise<void>;

@@ -1,0 +1,117 @@
+/**
+ * `larder check-aof [--fix|--truncate-to-timestamp <ts>] <manifest|file>`: redis-check-aof
+ * (core's aof/check.ts) wired to the file system, with `larder check-rdb` checking RDB bases
+ * and preambles, as redis-check-aof runs redis-check-rdb.
+ *
+ * check.ts returns its output when the run ends, but `--fix` asks "Continue? [y/N]: " halfway.
+ * So a --fix run goes twice: first declining, to learn whether and where it asks (nothing is
+ * cut before the question); then, after printing up to the question and reading the answer, for
+ * real, printing the rest. Both runs read the same files, so they print the same up to there.
+ */
+import { readFileSync, readSync, truncateSync } from 'node:fs';
+import { runCheckAof, type CheckAofIo } from '@larder/core/aof';
+import { checkRdbBytes } from './check-rdb.ts';
+import { serverLog } from './server-log.ts';
+
+export interface CheckHost {
+  /** Writes to stdout at once (the prompt must show before the answer is read). */
+  write(s: string): void;
+  /** One line typed on stdin, or null at end of input. */
+  readLine(): string | null;
+  read(path: string): Uint8Array | { error: string };
+  truncate(path: string, size: number): boolean;
+}
+
+const PROMPT = 'Continue? [y/N]: ';
+
+/** Runs the tool; `argv[0]` is the program name for the usage line. Returns the exit code. */
+export function runCheckAofCommand(argv: readonly string[], host: CheckHost): 0 | 1 {
+  const io = (answer: () => string | null, truncate: CheckAofIo['truncate']): CheckAofIo => ({
+    read: (path) => host.read(path),
+    truncate,
+    readLine: answer,
+    checkRdb: (bytes, name) => checkRdbBytes(bytes, name),
+    log: serverLog,
+  });
+  if (argv[1] !== '--fix') {
+    const run = runCheckAof(argv, io(() => null, host.truncate));
+    host.write(run.stdout);
+    return run.exitCode;
+  }
+  let asked = false;
+  const declined = runCheckAof(
+    argv,
+    io(
+      () => ((asked = true), null),
+      () => false,
+    ),
+  );
+  const at = declined.stdout.lastIndexOf(PROMPT);
+  if (!asked || at < 0) {
+    host.write(declined.stdout);
+    return declined.exitCode;
+  }
+  host.write(declined.stdout.slice(0, at + PROMPT.length));
+  const answer = host.readLine();
+  const run = runCheckAof(argv, io(() => answer, host.truncate));
+  host.write(run.stdout.slice(run.stdout.lastIndexOf(PROMPT) + PROMPT.length));
+  return run.exitCode;
+}
+
+/** The real thing: files, stdout, and stdin read with blocking reads (as fgets). */
+export const processHost: CheckHost = {
+  write: (s) => void process.stdout.write(Buffer.from(s, 'latin1')),
+  readLine,
+  read(path) {
+    try {
+      const b = readFileSync(path);
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    } catch (e) {
+      return { error: strerror(e) };
+    }
+  },
+  truncate(path, size) {
+    try {
+      truncateSync(path, size);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+};
+
+function readLine(): string | null {
+  const byte = new Uint8Array(1);
+  let line = '';
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, byte, 0, 1, null);
+    } catch (e) {
+      // A non-blocking stdin (some terminals, pipes another tool opened) has nothing yet: wait.
+      if ((e as { code?: string }).code !== 'EAGAIN') return line === '' ? null : line;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      continue;
+    }
+    if (n === 0) return line === '' ? null : line;
+    line += String.fromCharCode(byte[0]!);
+    if (byte[0] === 0x0a) return line;
+  }
+}
+
+/** glibc's strerror text for the errno a Node fs error carries, as the C tools print it. */
+export function strerror(e: unknown): string {
+  const texts: Record<string, string> = {
+    ENOENT: 'No such file or directory',
+    EACCES: 'Permission denied',
+    EPERM: 'Operation not permitted',
+    EISDIR: 'Is a directory',
+    ENOTDIR: 'Not a directory',
+    ENAMETOOLONG: 'File name too long',
+    ELOOP: 'Too many levels of symbolic links',
+    EMFILE: 'Too many open files',
+    EIO: 'Input/output error',
+  };
+  const code = (e as { code?: string }).code;
+  return (code !== undefined && texts[code]) || (e instanceof Error ? e.message : String(e));
+}

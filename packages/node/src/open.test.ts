@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configOf, openLarder } from './open.ts';
+
+const base = mkdtempSync(join(tmpdir(), 'larder-open-'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => join(base, `d${++n}`);
+
+describe('openLarder', () => {
+  it('turns options into config parameters, booleans as yes/no', () => {
+    expect(configOf({ dir: '/tmp/x', appendonly: true, appendfsync: 'always', save: '', hz: 50, 'aof-use-rdb-preamble': false })).toEqual({
+      dir: '/tmp/x', appendonly: 'yes', appendfsync: 'always', save: '', hz: '50', 'aof-use-rdb-preamble': 'no',
+    });
+  });
+
+  it.each(['always', 'everysec', 'no'] as const)('keeps AOF writes across close and reopen (appendfsync %s)', async (appendfsync) => {
+    const dir = fresh();
+    const db = await openLarder({ dir, appendonly: true, appendfsync, save: '' });
+    expect(db.persistence.loaded.source).toBe('aof');
+    await db.set('k', 'v');
+    await db.rpush('l', 'a', 'b');
+    await db.call('SELECT', '3');
+    await db.call('SET', 'bin', new Uint8Array([0, 255]));
+    await db.close();
+    expect(readdirSync(join(dir, 'appendonlydir')).sort()).toEqual([
+      'appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest',
+    ]);
+    const again = await openLarder({ dir, appendonly: true, appendfsync, save: '' });
+    expect(await again.get('k')).toBe('v');
+    expect(await again.lrange('l', 0, -1)).toEqual(['a', 'b']);
+    await again.call('SELECT', '3');
+    expect(await again.call('STRLEN', 'bin')).toBe(2);
+    await again.close();
+  });
+
+  it('snapshots to dump.rdb with SAVE and loads it when appendonly is off', async () => {
+    const dir = fresh();
+    const db = await openLarder({ dir });
+    expect(db.engine.config.value('dir')).toBe(dir);
+    await db.hset('h', { f: '1' });
+    await db.call('SAVE');
+    await db.close();
+    const again = await openLarder({ dir });
+    expect(again.persistence.loaded.source).toBe('rdb');
+    expect(await again.hgetall('h')).toEqual({ f: '1' });
+    await again.close();
+  });
+
+  it('refuses a directory that is open, and frees it on close', async () => {
+    const dir = fresh();
+    const db = await openLarder({ dir, save: '' });
+    await expect(openLarder({ dir })).rejects.toMatchObject({ code: 'LOCKED' });
+    await db.close();
+    await (await openLarder({ dir })).close();
+  });
+
+  it('releases the directory after SHUTDOWN, which saves when save rules exist', async () => {
+    const dir = fresh();
+    const db = await openLarder({ dir });
+    await db.set('a', '1');
+    await db.call('SHUTDOWN');
+    const again = await openLarder({ dir });
+    expect(await again.get('a')).toBe('1');
+    await again.close();
+  });
+
+  it('rejects data it cannot load, leaving the directory unlocked', async () => {
+    const dir = fresh();
+    (await openLarder({ dir })).close();
+    writeFileSync(join(dir, 'dump.rdb'), 'REDIS0010garbage');
+    await expect(openLarder({ dir })).rejects.toMatchObject({ name: 'RdbError' });
+    await expect(openLarder({ dir, hz: 'nope' })).rejects.toThrow(/hz/);
+    rmSync(join(dir, 'dump.rdb'));
+    await (await openLarder({ dir })).close();
+  });
+});
