@@ -13,7 +13,7 @@ describe('Quick start', () => {
   const lines = block.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
 
   it('has exactly two command lines: one runs Larder, one runs the tests', () => {
-    expect(lines).toEqual(['npm ci && npm start', 'npm ci && npm test']);
+    expect(lines).toEqual(['npm install && npm start', 'npm install && npm test']);
     expect(pkg.scripts.start).toContain('packages/cli/dist/main.js');
   });
 
