@@ -3,9 +3,16 @@
  * incr file, the fsync policies, BGREWRITEAOF and auto-rewrite over the forkless snapshotter,
  * turning AOF on and off at runtime, the AOF's MISCONF, and INFO's aof_* fields.
  *
- * Write path. Each execution unit's propagated ops become RESP in the writer's buffer (aof_buf)
- * and go to the AppendFile at once (it buffers per task itself). A write that throws keeps the
- * bytes in the buffer for the next attempt, as Redis keeps aof_buf. Policies:
+ * Size: past the 400-line guideline because the write path, the rewrite and the runtime on/off
+ * switch share one closure's state (file, buffer, manifest, rewrite job); splitting them needs
+ * that state made explicit first. Planned, not done.
+ *
+ * Write path. Each execution unit's propagated ops become RESP in the writer's buffer (aof_buf).
+ * The buffer goes to the AppendFile (write(2) on Node) when a host calls `barrier()` before
+ * releasing replies, under every policy, and at the end of the task otherwise: as in Redis, no
+ * reply leaves before its AOF bytes are in the kernel, so a killed process loses no acknowledged
+ * write. A write that throws keeps the bytes in the buffer for the next attempt, as Redis keeps
+ * aof_buf. Policies:
  * - always: `barrier()` (engine.durability) returns one shared flush for everything written so
  *   far, scheduled once per task after the current one: the group commit;
  * - everysec: a timer flushes at most 1 s after the first unflushed write;
