@@ -46,10 +46,20 @@ export async function startRedis(args = []) {
 /** Starts `larder serve` (the built CLI) with `args`; returns { port, pid, stop() }. */
 export async function startLarder(args = []) {
   const port = await freePort();
+  // Like startRedis: a throwaway dir and no save rules unless `args` says otherwise (later flags win).
+  const dir = mkdtempSync(join(tmpdir(), 'larder-bench-larder-'));
   const main = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [main, 'serve', '--port', String(port), ...args], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [main, 'serve', '--port', String(port), '--dir', dir, '--save', '', ...args], { stdio: 'ignore' });
   await waitForPing(port);
-  return { port, pid: child.pid, stop: () => child.kill('SIGKILL') };
+  return {
+    port,
+    dir,
+    pid: child.pid,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function redisCli(port, ...args) {
