@@ -32,7 +32,7 @@ export function checkStream(r: Rio, type: number): void {
     const name = reading(2449, 'Error reading the consumer group name from Stream', () => r.string());
     reading(2458, 'Stream cgroup ID loading failed.', () => (r.lenAny(), r.lenAny()));
     if (type >= 19) reading(2469, 'Stream cgroup offset loading failed.', () => r.lenAny());
-    if (groups.has(name)) throw new Corrupt(0, `Duplicated consumer group name ${name}`);
+    if (groups.has(name)) throw new Corrupt(2480, `Duplicated consumer group name ${name}`);
     groups.add(name);
     const pel = new Map<string, boolean>();
     for (let p = reading(2495, 'Stream PEL size loading failed.', () => r.len()); p > 0; p--) {
@@ -45,12 +45,11 @@ export function checkStream(r: Rio, type: number): void {
       reading(2534, 'Error reading the consumer name from Stream group.', () => r.bytes());
       reading(2549, 'Stream short read reading seen time.', () => r.millis());
       if (type >= 21) reading(0, 'Stream short read reading active time.', () => r.millis());
-      const owned = new Set<string>();
       for (let p = reading(2558, 'Stream consumer PEL num loading failed.', () => r.len()); p > 0; p--) {
         const id = reading(2566, 'Stream short read reading PEL streamID.', () => r.raw(16));
         if (!pel.has(id)) throw new Corrupt(2573, 'Consumer entry not found in group global PEL');
-        if (owned.has(id)) throw new Corrupt(0, 'Duplicated consumer PEL entry  loading a stream consumer group');
-        owned.add(id);
+        // Owned twice, by this consumer or another: 7.0.15 checks the NACK's owner first.
+        if (pel.get(id)) throw new Corrupt(2583, 'Stream consumer PEL entry already has a consumer assigned');
         pel.set(id, true);
       }
     }
