@@ -83,17 +83,47 @@ export function formatDouble17g(d: number): string {
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  // %g picks exponent style when exp < -4 or exp >= precision; toExponential gives the true exponent.
-  const e = d.toExponential(16);
-  const [mant, expStr] = e.split('e') as [string, string];
-  const realExp = Number(expStr);
-  if (realExp < -4 || realExp >= 17) {
-    const m = stripZeros(mant);
-    const sign = realExp < 0 ? '-' : '+';
-    const abs = Math.abs(realExp);
-    return `${m}e${sign}${abs < 10 ? '0' : ''}${abs}`;
+  const [digits, exp] = significant17(Math.abs(d));
+  const sign = d < 0 ? '-' : '';
+  // %g: exponent style when exp < -4 or exp >= precision (17), trailing zeros removed.
+  if (exp < -4 || exp >= 17) {
+    const m = stripZeros(`${digits[0]}.${digits.slice(1)}`);
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${Math.abs(exp) < 10 ? '0' : ''}${Math.abs(exp)}`;
   }
-  return stripZeros(d.toFixed(Math.max(0, 16 - realExp)));
+  const fixed = exp >= 0
+    ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`
+    : `0.${'0'.repeat(-exp - 1)}${digits}`;
+  return sign + stripZeros(fixed);
+}
+
+/**
+ * The 17 significant digits of `a` (> 0) and its decimal exponent, rounded as glibc's printf
+ * rounds: to nearest, ties to even. JS's toExponential rounds ties away from zero, which differs
+ * when the exact binary value ends in a 5 right after the 17th digit (e.g. 678063664041127.125);
+ * only then is the exact expansion (toExponential(99) is exact in V8) consulted.
+ */
+function significant17(a: number): [string, number] {
+  const probe = a.toExponential(17);
+  const e18 = probe.indexOf('e');
+  if (probe[e18 - 1] !== '5') {
+    const [m, x] = a.toExponential(16).split('e') as [string, string];
+    return [m.replace('.', ''), Number(x)];
+  }
+  const [m, x] = a.toExponential(99).split('e') as [string, string];
+  const all = m.replace('.', '');
+  let exp = Number(x);
+  let head = all.slice(0, 17);
+  const next = all[17]!;
+  const tie = next === '5' && !/[1-9]/.test(all.slice(18));
+  const up = next > '5' || (next === '5' && (!tie || Number(head[16]) % 2 === 1));
+  if (up) {
+    head = (BigInt(head) + 1n).toString();
+    if (head.length > 17) {
+      head = head.slice(0, 17);
+      exp++;
+    }
+  }
+  return [head, exp];
 }
 
 function stripZeros(s: string): string {
