@@ -46,7 +46,10 @@ export function crashSuite(policy: Policy, numRuns = 20): void {
           const writing = writeUntilDropped(s.port, recovered, log);
           if (bg !== 'none') setTimeout(() => void fire(s.port, [bg]).catch(() => {}), Math.min(bgAt, killAfter));
           await sleep(killAfter);
-          const jobs = await backgroundJobs(s.port);
+          // The server must still be up here: only our SIGKILL may end it. Its output says why not.
+          const jobs = await backgroundJobs(s.port).catch((e: unknown) => {
+            throw new Error(`larder serve died before the kill: ${String(e)}\n${s.output().slice(-4000)}`);
+          });
           const killedAt = Date.now();
           await s.kill();
           await writing;

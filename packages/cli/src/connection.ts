@@ -63,6 +63,9 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
     // appendfsync always: replies leave only once the writes before them are durable. Each batch
     // waits for its own barrier, behind the batches held before it, so order is kept.
     const barrier = engine.sync();
+    // Observed now: it may reject while earlier batches are still held, before the chain below
+    // reaches it, and an unobserved rejection would end the process.
+    barrier?.catch(() => {});
     if (barrier !== undefined || held !== null) {
       const bytes = writer.length > 0 ? writer.take() : undefined;
       const wasClosing = closing;

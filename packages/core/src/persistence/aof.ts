@@ -233,10 +233,19 @@ export function createAof(
   /** Drains and makes everything written so far durable; records the outcome. */
   function flushNow(): Promise<void> {
     const upTo = written;
-    const run = enqueue(async () => {
-      if (!drain()) throw writeError ?? new StorageError('IO', 'AOF file is not open');
+    const run = enqueue(async (): Promise<boolean> => {
+      if (!drain()) {
+        // A rewrite is switching incr files (its open is queued behind this op): not an error.
+        if (file === undefined && writeError === undefined && state !== 'off') return false;
+        throw writeError ?? new StorageError('IO', 'AOF file is not open');
+      }
       if (file !== undefined) await file.flush();
-    }).then(
+      return true;
+    }).then((done) =>
+      // Outside the queue, so the switch can run: wait until the new file has the bytes (and,
+      // under `always`, has flushed them), through the same waiters barrier() uses.
+      done ? undefined : new Promise<void>((resolve, reject) => drainWaiters.push({ resolve, reject })),
+    ).then(
       () => {
         if (upTo > durable) durable = upTo;
         writeRecovered();
