@@ -119,7 +119,7 @@ export function parseLongLong(buf: Uint8Array, from: number, to: number): number
 
 /**
  * Bytes → byte string, tuned for the short keys and values of the hot path. Hosts with a native
- * latin1 decoder (Node's Buffer) may pass their own to the decoders instead.
+ * latin1 decoder (Node's latin1Slice) may pass their own to the decoders instead.
  */
 export function latin1(buf: Uint8Array, start: number, end: number): string {
   const n = end - start;

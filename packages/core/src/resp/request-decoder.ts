@@ -36,7 +36,7 @@ const LF = 0x0a;
 export interface RequestDecoderOptions {
   /** proto-max-bulk-len: the longest bulk argument accepted. Default 512 MiB. */
   maxBulkLen?: number;
-  /** Bytes → byte string; a host may pass a native one (Node: Buffer#latin1Slice). */
+  /** Bytes → byte string; a host may pass a native one (on Node, latin1Slice). */
   binary?: (buf: Uint8Array, start: number, end: number) => string;
 }
 

@@ -7,45 +7,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { parse } from '../../rdb/__fixtures__/redis.mjs';
 
 export function redisAvailable() {
   return spawnSync('redis-server', ['--version']).status === 0 && spawnSync('redis-check-aof', []).status === 1;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** One RESP2 value of `buf` (latin1 text) at `pos`: [value, next], or undefined if incomplete. */
-function parse(buf, pos) {
-  const eol = buf.indexOf('\r\n', pos);
-  if (eol < 0) return undefined;
-  const line = buf.slice(pos + 1, eol);
-  const next = eol + 2;
-  switch (buf[pos]) {
-    case '+': return [line, next];
-    case '-': return [{ error: line }, next];
-    case ':': return [Number(line), next];
-    case '$': {
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      if (buf.length < next + n + 2) return undefined;
-      return [buf.slice(next, next + n), next + n + 2];
-    }
-    case '*': {
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      const items = [];
-      let p = next;
-      for (let i = 0; i < n; i++) {
-        const r = parse(buf, p);
-        if (!r) return undefined;
-        items.push(r[0]);
-        p = r[1];
-      }
-      return [items, p];
-    }
-    default: throw new Error(`bad RESP byte ${buf[pos]}`);
-  }
-}
 
 async function client(path) {
   const sock = connect(path);

@@ -24,7 +24,7 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Parses one RESP2 value of `buf` (latin1 text) at `pos`: [value, next], or undefined if incomplete. */
-function parse(buf, pos) {
+export function parse(buf, pos) {
   const eol = buf.indexOf('\r\n', pos);
   if (eol < 0) return undefined;
   const line = buf.slice(pos + 1, eol);
