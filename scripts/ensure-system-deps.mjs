@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs the system packages the test suite runs against when they are missing: Debian's
-// redis-server and redis-tools (redis-server 7.0 is the oracle of the differential tests).
+// redis-server and redis-tools (redis-server 7.0 is the oracle of the differential tests) and
+// chromium (the browser package's tests run in the real browser, /usr/bin/chromium).
 // Uses apt-get as root; otherwise says what to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -8,6 +9,7 @@ const needed = [
   { bin: 'redis-server', pkg: 'redis-server' },
   { bin: 'redis-cli', pkg: 'redis-tools' },
   { bin: 'redis-check-aof', pkg: 'redis-tools' },
+  { bin: 'chromium', pkg: 'chromium' },
 ];
 
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
