@@ -12,3 +12,4 @@ export * from './bytes.ts';
 export type { CommandSpec, CommandFlag, CommandGroup, Handler } from './commands/spec.ts';
 export { commandTable } from './commands/table.ts';
 export * from './client/index.ts';
+export { toWire, fromWire, errorToWire, errorFromWire, LarderError, type Wire, type WireError } from './client/wire.ts';

@@ -3,7 +3,7 @@
  * doubles and integers become numbers (bigint past 2^53), maps become objects, errors throw.
  */
 import { binaryToBytes, binaryToText } from '../bytes.ts';
-import { ReplyError } from '../reply/errors.ts';
+import { ReplyError } from '../reply/reply-error.ts';
 import { Double, MapReply, NilArray, Push, Replies, SetReply, Status, VerbatimString, type Reply } from '../reply/reply.ts';
 
 export type Decoded = string | Uint8Array | number | bigint | null | Decoded[] | { [k: string]: Decoded };

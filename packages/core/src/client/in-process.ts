@@ -3,13 +3,17 @@
  * Like a connection, it keeps command order: while a blocking command waits, later commands of the
  * same client queue behind it.
  */
+import type { ClientOptions as ConnectionOptions } from '../engine/client.ts';
 import type { Engine } from '../engine/engine.ts';
 import { createEngine, type EngineOptions } from '../engine/engine.ts';
 import type { Reply } from '../reply/reply.ts';
 import { createClient, type ClientOptions, type Larder, type Transport } from './larder.ts';
 
-export function inProcessTransport(engine: Engine): Transport {
-  const conn = engine.connect();
+/** The connection's options: pushes (pub/sub, notifications), CLIENT LIST's addresses, close. */
+export type InProcessTransportOptions = ConnectionOptions;
+
+export function inProcessTransport(engine: Engine, opts: InProcessTransportOptions = {}): Transport {
+  const conn = engine.connect(opts);
   let tail: Promise<Reply> | null = null;
   /** A reply is released only after the durability barrier (appendfsync always), if any. */
   const durable = (r: Reply): Reply | Promise<Reply> => {

@@ -5,7 +5,7 @@
  * platform.
  */
 import { toBinary, type Input } from '../bytes.ts';
-import { ReplyError } from '../reply/errors.ts';
+import { ReplyError } from '../reply/reply-error.ts';
 import type { Reply } from '../reply/reply.ts';
 import { buildCall, METHOD_NAMES, type Args } from './build.ts';
 import type { CommandName, Commands } from './commands.ts';

@@ -19,7 +19,7 @@ export { AofLoadError } from './aof-load.ts';
 export type { AofLog } from './aof-load.ts';
 export type { AofOptions, AofSide } from './aof.ts';
 // For hosts' offline tools (larder export/import): a dataset in, a dataset out.
-export { loadRdb } from './load.ts';
+export { loadRdb, loadingState } from './load.ts';
 export { snapshotSync } from './snapshot.ts';
 
 export interface AttachOptions extends AofOptions {

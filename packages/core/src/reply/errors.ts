@@ -4,15 +4,9 @@
  * no error text is written anywhere else.
  */
 
-/** An error reply. `message` is the full Redis text, prefix included (`ERR ...`, `WRONGTYPE ...`). */
-export class ReplyError extends Error {
-  override name = 'ReplyError';
-  /** The first word of the message: `ERR`, `WRONGTYPE`, `EXECABORT`, ... */
-  get prefix(): string {
-    const i = this.message.indexOf(' ');
-    return i < 0 ? this.message : this.message.slice(0, i);
-  }
-}
+import { ReplyError } from './reply-error.ts';
+
+export { ReplyError };
 
 const err = (text: string): ReplyError => new ReplyError(text);
 

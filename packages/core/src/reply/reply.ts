@@ -18,7 +18,7 @@
  * | `Push`              | array                    | push `>`         |
  * | `VerbatimString`    | bulk (the text)          | verbatim `=`     |
  */
-import type { ReplyError } from './errors.ts';
+import type { ReplyError } from './reply-error.ts';
 
 export class Status {
   constructor(readonly value: string) {}
