@@ -1,0 +1,92 @@
+/**
+ * What pages and workers say to each other.
+ *
+ * Page → its own dedicated worker: the `HostApi`, called through comlink. A page's calls issued in
+ * the same tick travel as one `exec` batch.
+ *
+ * Worker ↔ worker, across tabs: `ChannelMessage`s on a BroadcastChannel named after the store. The
+ * worker holding the store's Web Lock is the owner: it alone opens the files and runs the engine.
+ * Every other tab's worker is a follower and forwards its pages' batches to the owner; the owner
+ * answers each to the worker that asked and pushes pub/sub messages to the connection they are for.
+ */
+import type { Wire, WireError } from '@larder/core/client';
+
+export type Appendfsync = 'always' | 'everysec' | 'no';
+
+export interface OpenParams {
+  /** The store's name: one OPFS folder, one IndexedDB database, one Web Lock per name. */
+  name: string;
+  /** Config parameters as redis-server takes them (`appendfsync`, `save`, ...). The owner's win. */
+  config: Record<string, string>;
+  /** Where the log goes: OPFS sync access handles when available ('auto'), or IndexedDB. */
+  log: 'auto' | 'opfs' | 'idb';
+  /** Ask for persistent storage (navigator.storage.persist()) when this tab's worker owns the store. */
+  persist: boolean;
+}
+
+/** Events the worker sends its pages. */
+export type HostEvent =
+  /** This worker's role: it owns the files, or forwards to the owner. Sent at each change. */
+  | { type: 'role'; role: 'owner' | 'follower' }
+  /** A new owner took over: connection state (SELECT, subscriptions) starts afresh there. */
+  | { type: 'owner-changed'; owner: string }
+  /** Restore progress while the owner loads the snapshot and replays the log. */
+  | { type: 'loading'; loadedBytes: number; totalBytes: number; perc: number }
+  | { type: 'ready' };
+
+export interface OpenInfo {
+  role: 'owner' | 'follower';
+  /** The storage in use, as INFO persistence names it (`opfs+idb:app`, `idb:app`). */
+  storage: string | undefined;
+  persisted: boolean | undefined;
+}
+
+/**
+ * An outcome that crosses comlink intact: comlink rethrows only an error's name and message, and
+ * callers need the class and code (StorageError QUOTA_EXCEEDED, LarderError OWNER_LOST).
+ */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+export interface HostApi {
+  open(params: OpenParams, onEvent: (e: HostEvent) => void): Promise<Result<OpenInfo>>;
+  /** A new connection (Redis client) for this page; `onPush` receives its pub/sub messages. */
+  connect(onPush: ((message: Wire) => void) | undefined): Promise<string>;
+  /**
+   * Runs a batch on a connection in order; the replies once they are durable per appendfsync. A
+   * failure of the whole batch (the owner went away) comes back as that error for each command.
+   */
+  exec(conn: string, batch: string[][]): Promise<Wire[]>;
+  disconnect(conn: string): Promise<Result<void>>;
+  /** Makes every acknowledged write durable now (the page is being hidden or unloaded). */
+  flush(): Promise<Result<void>>;
+  /** The dataset as a dump.rdb. */
+  exportRdb(): Promise<Result<Uint8Array>>;
+  /** Replaces the dataset with a dump.rdb's or a JSON export's; resolves with the key count. */
+  importData(bytes: Uint8Array): Promise<Result<number>>;
+  close(): Promise<Result<void>>;
+}
+
+/** One call forwarded from a follower to the owner; `op` names the HostApi-like operation. */
+export type Request =
+  | { op: 'exec'; conn: string; batch: string[][] }
+  | { op: 'disconnect'; conn: string }
+  | { op: 'flush' }
+  | { op: 'export' }
+  | { op: 'import'; bytes: Uint8Array };
+
+export type ChannelMessage =
+  /** A follower asks who owns the store (sent at start). */
+  | { t: 'who' }
+  /** The owner announces itself: at takeover, once ready, and in answer to `who`. */
+  | { t: 'owner'; owner: string; ready: boolean }
+  | { t: 'req'; to: string; from: string; id: number; req: Request }
+  | { t: 'res'; to: string; id: number; ok: true; value: unknown }
+  | { t: 'res'; to: string; id: number; ok: false; error: WireError }
+  /** A pub/sub message for connection `conn` (whose worker id prefixes it). */
+  | { t: 'push'; conn: string; message: Wire }
+  | { t: 'loading'; loadedBytes: number; totalBytes: number; perc: number };
+
+/** Web Lock names: the store's owner, and each worker's liveness (the owner drops dead tabs' connections). */
+export const ownerLock = (name: string): string => `larder:${name}`;
+export const workerLock = (name: string, worker: string): string => `larder:${name}:worker:${worker}`;
+export const channelName = (name: string): string => `larder:${name}`;

@@ -1,0 +1,143 @@
+/**
+ * The owner: the one worker (per origin and store name) that holds the store's Web Lock, opens
+ * its files, restores the dataset and runs the engine. Its connections are Redis clients: the
+ * pages of its own tab and, through the channel, those of every other tab.
+ *
+ * A batch runs on its connection in order (the in-process transport keeps order across blocking
+ * commands) and its replies are released together once the engine's durability barrier allows
+ * (appendfsync always: after the group commit's flush; every policy: after the bytes reached the
+ * OPFS file, so a killed tab loses no acknowledged write).
+ */
+import { createEngine, errorToWire, inProcessTransport, ReplyError, toWire, type Engine, type Reply, type Transport, type Wire } from '@larder/core';
+import { attachPersistence, loadingState, type AttachedPersistence } from '@larder/core/persistence';
+import { exportRdb, importDataset } from '@larder/core/transfer';
+import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
+import { macrotask } from './macrotask.ts';
+import { watchQuota, type QuotaWatch } from './quota.ts';
+import type { OpenParams } from '../protocol.ts';
+
+export interface Owner {
+  readonly storage: BrowserStorage;
+  readonly engine: Engine;
+  readonly persisted: boolean | undefined;
+  exec(conn: string, batch: string[][]): Promise<Wire[]>;
+  /** Opens connection `conn` now (it is also opened on its first batch), with its push target. */
+  connect(conn: string, onPush: ((m: Wire) => void) | undefined): void;
+  disconnect(conn: string): void;
+  /** Connection ids, for dropping those of tabs that went away. */
+  connections(): string[];
+  flush(): Promise<void>;
+  exportRdb(): Uint8Array;
+  importData(bytes: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface OwnerHooks {
+  /** Where a connection's pub/sub messages go when it has no push target of its own (remote tabs). */
+  push(conn: string, message: Wire): void;
+  loading(loadedBytes: number, totalBytes: number): void;
+  log(level: string, message: string): void;
+}
+
+const LOCKED_RETRY_MS = 5_000;
+
+/**
+ * Opens the files and restores. A killed tab's OPFS handles are released a little after its Web
+ * Lock (~40 ms measured), so a LOCKED storage is retried for a few seconds before giving up.
+ */
+async function openStorage(params: OpenParams): Promise<BrowserStorage> {
+  const deadline = Date.now() + LOCKED_RETRY_MS;
+  for (;;) {
+    try {
+      return await createBrowserStorage({ name: params.name, log: params.log });
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'LOCKED' || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<Owner> {
+  let persisted: boolean | undefined;
+  if (params.persist) persisted = await navigator.storage?.persist?.().catch(() => false);
+  const raw = await openStorage(params);
+  const quota: QuotaWatch = watchQuota(raw);
+  const storage = quota.storage;
+  const engine = createEngine({ config: { appendonly: 'yes', ...params.config } });
+  const progress = setInterval(() => {
+    const s = loadingState(engine);
+    if (s.loading) hooks.loading(s.loadedBytes, s.totalBytes);
+  }, 100);
+  let persistence: AttachedPersistence;
+  try {
+    persistence = await attachPersistence(engine, storage, {
+      schedule: macrotask,
+      snapshot: { schedule: macrotask },
+      log: ({ level, message }) => hooks.log(level, message),
+    });
+  } catch (e) {
+    engine.close();
+    await storage.close();
+    throw e;
+  } finally {
+    clearInterval(progress);
+  }
+
+  const conns = new Map<string, Transport>();
+  const open = (conn: string, onPush: ((m: Wire) => void) | undefined): Transport => {
+    let t = conns.get(conn);
+    if (t === undefined) {
+      const deliver = onPush ?? ((m: Wire) => hooks.push(conn, m));
+      t = inProcessTransport(engine, { addr: `tab:${conn}`, laddr: storage.description, onPush: (m) => deliver(toWire(m)) });
+      conns.set(conn, t);
+    }
+    return t;
+  };
+
+  /** A refused write while the quota is exhausted says so with a stable code, not just MISCONF. */
+  const encode = (r: Reply): Wire => {
+    if (r instanceof ReplyError && r.prefix === 'MISCONF' && quota.exceeded) return quota.error(r.message);
+    return toWire(r);
+  };
+  const settle = async (p: Reply | Promise<Reply>): Promise<Wire> => {
+    try {
+      return encode(await p);
+    } catch (e) {
+      return errorToWire(e);
+    }
+  };
+
+  let closing: Promise<void> | undefined;
+  return {
+    storage,
+    engine,
+    persisted,
+    exec(conn, batch) {
+      const t = open(conn, undefined);
+      // Every command is handed over synchronously, in order, before any reply is awaited.
+      return Promise.all(batch.map((argv) => settle(t.send(argv))));
+    },
+    connect: (conn, onPush) => void open(conn, onPush),
+    disconnect(conn) {
+      conns.get(conn)?.close?.();
+      conns.delete(conn);
+    },
+    connections: () => [...conns.keys()],
+    flush: () => (persistence.aof as unknown as { flush(): Promise<void> }).flush?.() ?? Promise.resolve(),
+    exportRdb: () => exportRdb(engine),
+    importData: (bytes) => importDataset(engine, bytes),
+    close() {
+      closing ??= (async () => {
+        for (const t of conns.values()) t.close?.();
+        conns.clear();
+        try {
+          await persistence.close();
+        } finally {
+          engine.close();
+          await storage.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Knows when the origin's quota is exhausted. Wraps a Storage so that a QUOTA_EXCEEDED failure of
+ * a log write, a flush or a snapshot sets `exceeded`, and the next successful log write clears it.
+ * While it is set, the owner answers refused writes (the AOF's MISCONF) with a StorageError of code
+ * QUOTA_EXCEEDED that says what to do; reads go on. The AOF keeps the unwritten bytes and retries
+ * every second, so writes resume by themselves once space is freed.
+ */
+import { StorageError, type AppendFile, type Storage } from '@larder/core/storage';
+import type { WireError } from '@larder/core/client';
+
+export interface QuotaWatch {
+  readonly storage: Storage & { readonly logBackend: 'opfs' | 'idb' };
+  readonly exceeded: boolean;
+  /** The error a refused write gets while the quota is exhausted. */
+  error(misconf: string): WireError;
+}
+
+export function watchQuota<S extends Storage & { readonly logBackend: 'opfs' | 'idb' }>(inner: S): QuotaWatch {
+  let exceeded = false;
+  const guard = <T>(fn: () => T): T => {
+    try {
+      const r = fn();
+      if (r instanceof Promise) return r.catch(noteAndRethrow) as T;
+      return r;
+    } catch (e) {
+      return noteAndRethrow(e);
+    }
+  };
+  const noteAndRethrow = (e: unknown): never => {
+    if (e instanceof StorageError && e.code === 'QUOTA_EXCEEDED') exceeded = true;
+    throw e;
+  };
+  const wrapFile = (f: AppendFile): AppendFile => ({
+    get size() {
+      return f.size;
+    },
+    write(bytes) {
+      guard(() => f.write(bytes));
+      exceeded = false;
+    },
+    flush: () => guard(() => f.flush()),
+    truncate: (n) => guard(() => f.truncate(n)),
+    close: () => f.close(),
+  });
+  const storage = Object.create(inner) as S;
+  Object.assign(storage, {
+    writeAtomic: (name: string, data: Parameters<Storage['writeAtomic']>[1]) => guard(() => inner.writeAtomic(name, data)),
+    openAppend: async (name: string) => wrapFile(await inner.openAppend(name)),
+  });
+  return {
+    storage,
+    get exceeded() {
+      return exceeded;
+    },
+    error: (misconf) => ({
+      name: 'StorageError',
+      code: 'QUOTA_EXCEEDED',
+      e: `QUOTA_EXCEEDED The browser's storage quota for this site is exhausted, so writes are refused ` +
+        `(reads still work and every acknowledged write is kept). Free space (delete data, or clear other ` +
+        `storage of this site) or request persistent storage; writes resume by themselves. (${misconf})`,
+    }),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Pages running the real page client and worker (fixtures/app.ts, fixtures/worker.ts) in a real
+ * Chromium on a persistent profile, for the browser package's end-to-end tests and benchmarks.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { buildBundles, launchChromium, serveDir, type Chromium, type Served } from './harness.ts';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+export const APP_BUNDLES = { 'app.js': fixture('app.ts'), 'worker.js': fixture('worker.ts') };
+
+export async function serveApp(extra: Record<string, string> = {}): Promise<Served> {
+  return serveDir(await buildBundles({ ...APP_BUNDLES, ...extra }));
+}
+
+/** A new tab with `window.openLarder` ready. */
+export async function openAppPage(browser: Chromium, origin: string): Promise<Page> {
+  const page = await browser.newPage(`${origin}/`);
+  await page.addScriptTag({ url: '/app.js', type: 'module' });
+  await page.waitForFunction('window.larderReady === true');
+  return page;
+}
+
+export { launchChromium, type Chromium, type Served };

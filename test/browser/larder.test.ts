@@ -1,0 +1,183 @@
+/**
+ * The browser package end to end in Chromium: the page client over comlink, the worker host, the
+ * OPFS log and IndexedDB snapshots, reloads, pub/sub, export/import, and several tabs sharing one
+ * owner. Each test uses its own store name; the profile is persistent (as users' are).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openAppPage, serveApp, type Chromium, type Served } from './app.ts';
+import { removeDir, tmpProfile } from './harness.ts';
+
+// page.evaluate bodies run in the page, where these exist.
+declare const openLarder: (o: object) => Promise<any>;
+declare const larders: Record<string, any>;
+
+describe('@larder/browser in Chromium', () => {
+  let served: Served;
+  let browser: Chromium;
+  const profile = tmpProfile();
+
+  beforeAll(async () => {
+    served = await serveApp();
+    browser = await launchChromium(profile);
+  });
+  afterAll(async () => {
+    await browser?.kill();
+    await served?.close();
+    removeDir(profile);
+  });
+
+  it('runs commands with the typed API, pipelines, transactions and Redis errors', async () => {
+    const page = await openAppPage(browser, served.origin);
+    const out = await page.evaluate(async () => {
+      const l = await openLarder({ name: 'basics', appendfsync: 'always' });
+      const r: Record<string, unknown> = { info: l.info };
+      r.set = await l.set('k', 'v', { ex: 100 });
+      r.get = await l.get('k');
+      r.ttl = await l.ttl('k');
+      r.pipe = await l.pipeline().incr('n').incr('n').get('n').exec();
+      r.multi = await l.multi().rpush('list', 'a', 'b').lrange('list', 0, -1).exec();
+      r.zadd = await l.zadd('z', { score: 1.5, member: 'm' });
+      r.zscore = await l.zscore('z', 'm');
+      try {
+        await l.lpush('k', 'x');
+      } catch (e: any) {
+        r.err = { name: e.name, message: e.message, prefix: e.prefix, isReplyError: e instanceof Error };
+      }
+      r.persistence = String(await l.call('INFO', 'persistence'));
+      // Calls of one tick travel together and keep their order.
+      r.burst = await Promise.all(Array.from({ length: 100 }, (_, i) => l.incr(`c${i % 3}`)));
+      await l.close();
+      return r;
+    });
+    expect(out.info).toMatchObject({ role: 'owner', storage: 'opfs+idb:basics' });
+    expect(out.set).toBe('OK');
+    expect(out.get).toBe('v');
+    expect(out.ttl).toBe(100);
+    expect(out.pipe).toEqual([1, 2, '2']);
+    expect(out.multi).toEqual([2, ['a', 'b']]);
+    expect(out.zscore).toBe(1.5);
+    expect(out.err).toEqual({
+      name: 'ReplyError',
+      message: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+      prefix: 'WRONGTYPE',
+      isReplyError: true,
+    });
+    expect(out.persistence).toContain('aof_enabled:1');
+    expect((out.burst as number[]).slice(0, 6)).toEqual([1, 1, 1, 2, 2, 2]);
+    await page.close();
+  });
+
+  it('keeps acknowledged writes across a reload', async () => {
+    const page = await openAppPage(browser, served.origin);
+    await page.evaluate(async () => {
+      const l = await openLarder({ name: 'reload', appendfsync: 'always' });
+      await l.hset('h', { a: '1', b: '2' });
+      await l.zadd('z', { score: 2, member: 'two' }, { score: 1, member: 'one' });
+      await l.set('bin', new Uint8Array([0, 255, 128]));
+      await l.set('gone', 'x', { px: 1 });
+    });
+    await page.reload();
+    await page.addScriptTag({ url: '/app.js', type: 'module' });
+    await page.waitForFunction('window.larderReady === true');
+    const back = await page.evaluate(async () => {
+      const l = await openLarder({ name: 'reload', bytes: false });
+      const r = {
+        h: await l.hgetall('h'),
+        z: await l.zrange('z', 0, -1, { withScores: true }),
+        bin: Array.from(await l.call('GET', 'bin') as string, (c: string) => c.charCodeAt(0)),
+        gone: await l.exists('gone'),
+      };
+      await l.close();
+      return r;
+    });
+    expect(back.h).toEqual({ a: '1', b: '2' });
+    expect(back.z).toEqual(['one', 1, 'two', 2]);
+    expect(back.gone).toBe(0);
+    await page.close();
+  });
+
+  it('delivers pub/sub messages and keyspace notifications to callbacks and async iterators', async () => {
+    const page = await openAppPage(browser, served.origin);
+    const got = await page.evaluate(async () => {
+      const l = await openLarder({ name: 'pubsub', notifyKeyspaceEvents: 'KEA' });
+      const seen: unknown[] = [];
+      const sub = l.subscribe('news', (m: unknown) => seen.push(m));
+      const keys = l.psubscribe('__keyspace@0__:*');
+      const it = keys[Symbol.asyncIterator]();
+      await new Promise((r) => setTimeout(r, 50));
+      const receivers = await l.publish('news', 'hello');
+      await l.set('watched', '1');
+      const first = await it.next();
+      await sub.unsubscribe();
+      await keys.unsubscribe();
+      await l.publish('news', 'after');
+      await new Promise((r) => setTimeout(r, 50));
+      await l.close();
+      return { seen, receivers, first: first.value };
+    });
+    expect(got.receivers).toBe(1);
+    expect(got.seen).toEqual([{ channel: 'news', message: 'hello' }]);
+    expect(got.first).toEqual({ pattern: '__keyspace@0__:*', channel: '__keyspace@0__:watched', message: 'set' });
+    await page.close();
+  });
+
+  it('exports a dump.rdb and imports it into another store', async () => {
+    const page = await openAppPage(browser, served.origin);
+    const out = await page.evaluate(async () => {
+      const a = await openLarder({ name: 'export-a' });
+      await a.set('s', 'v');
+      await a.rpush('l', '1', '2');
+      // A list needs RDB 10 (quicklist 2), the lowest version that holds it, as redis-server 7.0 writes.
+      const blob: Blob = await a.export();
+      const head = new TextDecoder().decode(new Uint8Array(await blob.slice(0, 9).arrayBuffer()));
+      await a.close();
+      const b = await openLarder({ name: 'export-b', appendfsync: 'always' });
+      await b.set('old', 'x');
+      const n = await b.import(blob);
+      const r = { head, n, s: await b.get('s'), l: await b.lrange('l', 0, -1), old: await b.exists('old') };
+      await b.close();
+      return r;
+    });
+    expect(out).toEqual({ head: 'REDIS0010', n: 2, s: 'v', l: ['1', '2'], old: 0 });
+    await page.close();
+  });
+
+  it('shares one owner across tabs; a follower takes over when the owner closes', async () => {
+    const tabs = await Promise.all([0, 1, 2].map(() => openAppPage(browser, served.origin)));
+    const roles: string[] = [];
+    for (const [i, t] of tabs.entries()) {
+      roles.push(await t.evaluate(async (i) => {
+        (globalThis as any).larders ??= {};
+        const l = await openLarder({ name: 'tabs', appendfsync: 'always' });
+        larders.l = l;
+        await l.rpush('log', `tab${i}`);
+        return l.info.role as string;
+      }, i));
+    }
+    expect(roles).toEqual(['owner', 'follower', 'follower']);
+    expect(await tabs[2]!.evaluate(() => larders.l.lrange('log', 0, -1))).toEqual(['tab0', 'tab1', 'tab2']);
+    // Pub/sub crosses tabs: a follower subscribes, the owner publishes.
+    await tabs[1]!.evaluate(() => {
+      (globalThis as any).got = [];
+      larders.l.subscribe('x', (m: unknown) => (globalThis as any).got.push(m));
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await tabs[0]!.evaluate(() => larders.l.publish('x', 'hi'))).toBe(1);
+    await tabs[1]!.waitForFunction('window.got.length === 1');
+    await tabs[0]!.close();
+    const after = await tabs[1]!.evaluate(async () => {
+      const l = larders.l;
+      for (let i = 0; ; i++) {
+        try {
+          await l.rpush('log', 'after');
+          break;
+        } catch (e: any) {
+          if (e.code !== 'OWNER_LOST' || i > 50) throw e;
+        }
+      }
+      return l.lrange('log', 0, -1);
+    });
+    expect(after).toEqual(['tab0', 'tab1', 'tab2', 'after']);
+    await Promise.all(tabs.slice(1).map((t) => t.close()));
+  });
+});
