@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisAvailable, startServer } from '../../../core/src/rdb/__fixtures__/redis.mjs';
 import { bothCheckAof, checkToolsAvailable, rdbBytes } from '../../test-support/check.ts';
+import { runCheckAofCommand, type CheckHost } from './check-aof.ts';
 
 const available = redisAvailable() && checkToolsAvailable();
 const root = mkdtempSync(join(tmpdir(), 'larder-check-aof-'));
@@ -165,5 +166,52 @@ describe.skipIf(!available)('check-aof against redis-check-aof 7.0.15', () => {
     expect(theirs.stdout).toContain('Internal error');
     expect(ours.code).toBe(theirs.code);
     expect(ours.stdout).toBe(`${theirs.stdout}RDB preamble of AOF file is not sane, aborting.\n`);
+  });
+});
+
+describe('check-aof --fix runs the check once', () => {
+  const cmd = (...argv: string[]): string => argv.reduce((s, a) => `${s}$${a.length}\r\n${a}\r\n`, `*${argv.length}\r\n`);
+  const incr = `${cmd('SET', 'foo', 'hello')}${cmd('SET', 'bar', 'world')}`.slice(0, -5);
+  const manifest = 'file appendonly.aof.1.incr.aof seq 1 type i\n';
+
+  /** A host over in-memory files that records every effect in order. */
+  function recordingHost(answer: string | null) {
+    const files = new Map([
+      ['d/appendonly.aof.manifest', Buffer.from(manifest, 'latin1')],
+      ['d/appendonly.aof.1.incr.aof', Buffer.from(incr, 'latin1')],
+    ]);
+    const events: string[] = [];
+    let stdout = '';
+    const host: CheckHost = {
+      write: (s) => void (stdout += s),
+      readLine: () => (events.push(`answer after ${JSON.stringify(stdout.slice(-17))}`), answer),
+      read: (path) => {
+        events.push(`read ${path}`);
+        const b = files.get(path);
+        return b ? new Uint8Array(b) : { error: 'No such file or directory' };
+      },
+      truncate: (path, size) => (events.push(`truncate ${path} ${size}`), files.set(path, files.get(path)!.subarray(0, size)), true),
+    };
+    return { host, events, files, stdout: () => stdout };
+  }
+
+  it.each([['y\n', 0], ['n\n', 1], [null, 1]] as const)('answer %j: each file read as often as without --fix, the question shown before the answer', (answer, code) => {
+    const plain = recordingHost(null);
+    expect(runCheckAofCommand(['larder check-aof', 'd/appendonly.aof.manifest'], plain.host)).toBe(1);
+    const fix = recordingHost(answer);
+    expect(runCheckAofCommand(['larder check-aof', '--fix', 'd/appendonly.aof.manifest'], fix.host)).toBe(code);
+    const reads = (events: string[]) => events.filter((e) => e.startsWith('read '));
+    expect(reads(fix.events)).toEqual(reads(plain.events));
+    expect(fix.events.filter((e) => e.startsWith('answer'))).toEqual(['answer after "Continue? [y/N]: "']);
+    const out = fix.stdout();
+    expect(out.indexOf('Continue? [y/N]: ')).toBe(out.lastIndexOf('Continue? [y/N]: '));
+    expect(out.startsWith(plain.stdout().replace(/AOF appendonly\.aof\.1\.incr\.aof is not valid.*\n$/, ''))).toBe(true);
+    if (code === 0) {
+      expect(fix.events.at(-1)).toBe(`truncate d/appendonly.aof.1.incr.aof ${cmd('SET', 'foo', 'hello').length}`);
+      expect(out.endsWith('Continue? [y/N]: Successfully truncated AOF appendonly.aof.1.incr.aof\nAll AOF files and manifest are valid\n')).toBe(true);
+    } else {
+      expect(fix.events.some((e) => e.startsWith('truncate'))).toBe(false);
+      expect(out.endsWith('Continue? [y/N]: Aborting...\n')).toBe(true);
+    }
   });
 });

@@ -3,13 +3,11 @@
  * (core's aof/check.ts) wired to the file system, with `larder check-rdb` checking RDB bases
  * and preambles, as redis-check-aof runs redis-check-rdb.
  *
- * check.ts returns its output when the run ends, but `--fix` asks "Continue? [y/N]: " halfway.
- * So a --fix run goes twice: first declining, to learn whether and where it asks (nothing is
- * cut before the question); then, after printing up to the question and reading the answer, for
- * real, printing the rest. Both runs read the same files, so they print the same up to there.
+ * One pass, as the C tool: `--fix` asks "Continue? [y/N]: " halfway, so the output printed up to
+ * the question is written out (showPrompt) before the answer is read, and the rest after the run.
  */
 import { readFileSync, readSync, truncateSync } from 'node:fs';
-import { runCheckAof, type CheckAofIo } from '@larder/core/aof';
+import { runCheckAof } from '@larder/core/aof';
 import { checkRdbBytes } from './check-rdb.ts';
 import { serverLog } from './server-log.ts';
 
@@ -22,39 +20,22 @@ export interface CheckHost {
   truncate(path: string, size: number): boolean;
 }
 
-const PROMPT = 'Continue? [y/N]: ';
-
 /** Runs the tool; `argv[0]` is the program name for the usage line. Returns the exit code. */
 export function runCheckAofCommand(argv: readonly string[], host: CheckHost): 0 | 1 {
-  const io = (answer: () => string | null, truncate: CheckAofIo['truncate']): CheckAofIo => ({
+  let written = 0;
+  const flush = (stdout: string): void => {
+    if (stdout.length > written) host.write(stdout.slice(written));
+    written = stdout.length;
+  };
+  const run = runCheckAof(argv, {
     read: (path) => host.read(path),
-    truncate,
-    readLine: answer,
+    truncate: (path, size) => host.truncate(path, size),
+    readLine: () => host.readLine(),
+    showPrompt: flush,
     checkRdb: (bytes, name) => checkRdbBytes(bytes, name),
     log: serverLog,
   });
-  if (argv[1] !== '--fix') {
-    const run = runCheckAof(argv, io(() => null, host.truncate));
-    host.write(run.stdout);
-    return run.exitCode;
-  }
-  let asked = false;
-  const declined = runCheckAof(
-    argv,
-    io(
-      () => ((asked = true), null),
-      () => false,
-    ),
-  );
-  const at = declined.stdout.lastIndexOf(PROMPT);
-  if (!asked || at < 0) {
-    host.write(declined.stdout);
-    return declined.exitCode;
-  }
-  host.write(declined.stdout.slice(0, at + PROMPT.length));
-  const answer = host.readLine();
-  const run = runCheckAof(argv, io(() => answer, host.truncate));
-  host.write(run.stdout.slice(run.stdout.lastIndexOf(PROMPT) + PROMPT.length));
+  flush(run.stdout);
   return run.exitCode;
 }
 

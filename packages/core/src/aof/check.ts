@@ -18,15 +18,28 @@ import { decodeManifest } from './manifest.ts';
 export type { CheckAofIo } from './check-file.ts';
 
 export interface CheckAofRun {
+  /** Everything the tool printed, the parts already given to `showPrompt` included. */
   stdout: string;
   exitCode: 0 | 1;
+}
+
+/** The effects, plus how an interactive host shows the `--fix` question before it is answered. */
+export interface CheckAofHostIo extends CheckAofIo {
+  /**
+   * Called with everything printed so far (ending with "Continue? [y/N]: ") just before
+   * `readLine`, so a terminal sees the question first, as it would from the C tool's stdout.
+   */
+  showPrompt?(stdoutSoFar: string): void;
 }
 
 const PATH_MAX = 4096;
 
 /** Runs the tool; `argv[0]` is the program name as invoked (it appears in the usage line). */
-export function runCheckAof(argv: readonly string[], io: CheckAofIo): CheckAofRun {
-  const state = new CheckState(io);
+export function runCheckAof(argv: readonly string[], io: CheckAofHostIo): CheckAofRun {
+  const { showPrompt, readLine } = io;
+  const state: CheckState = new CheckState(
+    showPrompt && readLine ? { ...io, readLine: () => (showPrompt(state.out), readLine()) } : io,
+  );
   try {
     main(argv, state);
     return { stdout: state.out, exitCode: 0 };
