@@ -13,6 +13,7 @@ const resolve = {
     { find: /^@larder\/core\/rdb$/, replacement: src('core/src/rdb/index.ts') },
     { find: /^@larder\/core\/aof$/, replacement: src('core/src/aof/index.ts') },
     { find: /^@larder\/core\/persistence$/, replacement: src('core/src/persistence/index.ts') },
+    { find: /^@larder\/core\/transfer$/, replacement: src('core/src/transfer/index.ts') },
     { find: /^@larder\/cli$/, replacement: src('cli/src/index.ts') },
     { find: /^@larder\/node$/, replacement: src('node/src/index.ts') },
   ],
@@ -30,8 +31,20 @@ export default defineConfig({
         test: {
           name: 'redis',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**', '**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          // Real Chromium, one file at a time: browsers are heavy and benchmarks share the machine.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
     ],
