@@ -8,7 +8,7 @@
  * (appendfsync always: after the group commit's flush; every policy: after the bytes reached the
  * OPFS file, so a killed tab loses no acknowledged write).
  */
-import { createEngine, errorToWire, inProcessTransport, ReplyError, toWire, type Engine, type Reply, type Transport, type Wire } from '@larder/core';
+import { createEngine, errorToWire, inProcessTransport, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Transport, type Wire } from '@larder/core';
 import { attachPersistence, loadingState, type AttachedPersistence } from '@larder/core/persistence';
 import { exportRdb, importDataset } from '@larder/core/transfer';
 import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
@@ -64,6 +64,13 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
   const quota: QuotaWatch = watchQuota(raw);
   const storage = quota.storage;
   const engine = createEngine({ config: { appendonly: 'yes', ...params.config } });
+  // Where the files are: Redis's fields say what, these say where (the log's backend may be the fallback).
+  setInfoFields(engine, 'persistence', () => [
+    ['larder_storage', storage.description],
+    ['larder_log_backend', storage.logBackend],
+    ['larder_storage_persisted', persisted === undefined ? 'unknown' : persisted ? 1 : 0],
+    ['larder_quota_exceeded', quota.exceeded ? 1 : 0],
+  ]);
   const progress = setInterval(() => {
     const s = loadingState(engine);
     if (s.loading) hooks.loading(s.loadedBytes, s.totalBytes);

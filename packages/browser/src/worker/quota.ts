@@ -1,6 +1,7 @@
 /**
  * Knows when the origin's quota is exhausted. Wraps a Storage so that a QUOTA_EXCEEDED failure of
- * a log write, a flush or a snapshot sets `exceeded`, and the next successful log write clears it.
+ * a log write, a flush, opening a log file or a snapshot sets `exceeded`, and the next successful
+ * flush of the log clears it.
  * While it is set, the owner answers refused writes (the AOF's MISCONF) with a StorageError of code
  * QUOTA_EXCEEDED that says what to do; reads go on. The AOF keeps the unwritten bytes and retries
  * every second, so writes resume by themselves once space is freed.
@@ -34,18 +35,17 @@ export function watchQuota<S extends Storage & { readonly logBackend: 'opfs' | '
     get size() {
       return f.size;
     },
-    write(bytes) {
-      guard(() => f.write(bytes));
-      exceeded = false;
-    },
-    flush: () => guard(() => f.flush()),
+    write: (bytes) => guard(() => f.write(bytes)),
+    // Cleared by a flush, not a write: the AOF lifts its MISCONF only once a flush succeeds.
+    flush: () => guard(() => f.flush()).then(() => void (exceeded = false)),
     truncate: (n) => guard(() => f.truncate(n)),
     close: () => f.close(),
   });
   const storage = Object.create(inner) as S;
   Object.assign(storage, {
     writeAtomic: (name: string, data: Parameters<Storage['writeAtomic']>[1]) => guard(() => inner.writeAtomic(name, data)),
-    openAppend: async (name: string) => wrapFile(await inner.openAppend(name)),
+    // Opening a file can be refused for quota too (a rewrite's next incr, reopening the last one).
+    openAppend: async (name: string) => wrapFile(await guard(() => inner.openAppend(name))),
   });
   return {
     storage,
