@@ -9,10 +9,14 @@
  * - QUIT answers +OK and closes, wherever it comes (Redis 7.0 handles it before lookup, so
  *   inside MULTI and with extra arguments too); so does a protocol error, after its reply.
  * - Backpressure: while the socket's unsent output is above its high-water mark, reading pauses.
+ * - Durability: a batch's replies leave once the engine's durability barrier for it resolves (the
+ *   AOF has the writes: in the file, and under appendfsync always on disk). When it rejects (the
+ *   AOF could not write), every reply of the batch becomes the error the engine now refuses
+ *   writes with (MISCONF): no write is acknowledged that did not reach the file. Pushes still go.
  */
 import type { Socket } from 'node:net';
 import { OK, ReplyError, type Client, type Engine, type Reply } from '@larder/core';
-import { internalError, RequestDecoder, RespWriter } from '@larder/core/resp';
+import { encodeReply, internalError, RequestDecoder, RespWriter } from '@larder/core/resp';
 
 // Node's native latin1 decoder works on any Uint8Array; bytes → byte string without a JS loop.
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, s: number, e: number): string }).latin1Slice;
@@ -32,6 +36,9 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
   let closing = false;
   let flushQueued = false;
   let paused = false;
+  /** Replies in the writer since the last flush, and where pushes lie among them ([start, end) pairs). */
+  let replies = 0;
+  let pushSpans: number[] | undefined;
 
   const client = engine.connect({
     addr: `${socket.remoteAddress}:${socket.remotePort}`,
@@ -45,7 +52,9 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
     },
     onPush: (message: Reply) => {
       if (closing || socket.destroyed) return;
+      const start = writer.length;
       writer.writeReply(message, client.resp);
+      (pushSpans ??= []).push(start, writer.length);
       if (!running && !flushQueued) {
         // Several pushes from one publisher's command leave together.
         flushQueued = true;
@@ -63,31 +72,50 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
     // appendfsync always: replies leave only once the writes before them are durable. Each batch
     // waits for its own barrier, behind the batches held before it, so order is kept.
     const barrier = engine.sync();
-    // Observed now: it may reject while earlier batches are still held, before the chain below
-    // reaches it, and an unobserved rejection would end the process.
-    barrier?.catch(() => {});
+    const count = replies;
+    const spans = pushSpans;
+    replies = 0;
+    pushSpans = undefined;
     if (barrier !== undefined || held !== null) {
       const bytes = writer.length > 0 ? writer.take() : undefined;
       const wasClosing = closing;
-      const mine: Promise<void> = (held ?? Promise.resolve())
-        .then(() => barrier)
-        .then(
-          () => {
-            if (held === mine) held = null;
-            if (bytes !== undefined) send(bytes);
-            if (wasClosing) end();
-          },
-          (e: unknown) => {
-            // Not durable: never acknowledge. Dropping the connection is what the client sees.
-            onError(e);
-            socket.destroy();
-          },
-        );
+      const release = (): void => {
+        if (held === mine) held = null;
+        if (bytes !== undefined) send(bytes);
+        if (wasClosing) end();
+      };
+      const fail = (e: unknown): void => {
+        if (held === mine) held = null;
+        refuse(e, bytes, count, spans);
+        if (wasClosing) end();
+      };
+      let mine: Promise<void>;
+      if (held === null) {
+        mine = barrier!.then(release, fail);
+      } else {
+        // Observed now: it may reject while earlier batches are still held, before the chain
+        // reaches it, and an unobserved rejection would end the process.
+        barrier?.catch(() => {});
+        mine = held.then(() => barrier).then(release, fail);
+      }
       held = mine;
       return;
     }
     if (writer.length > 0) send(writer.take());
     if (closing) end();
+  }
+
+  /** A batch whose writes did not reach the AOF: its pushes, then one error per reply. */
+  function refuse(e: unknown, bytes: Uint8Array | undefined, count: number, spans: number[] | undefined): void {
+    if (bytes !== undefined && spans !== undefined) {
+      for (let i = 0; i < spans.length; i += 2) send(bytes.subarray(spans[i]!, spans[i + 1]!));
+    }
+    if (count === 0) return;
+    const error = engine.writeGuard?.() ?? internalError(e instanceof Error ? e.message : String(e));
+    const one = encodeReply(error, client.resp);
+    const all = new Uint8Array(one.length * count);
+    for (let i = 0; i < count; i++) all.set(one, i * one.length);
+    send(all);
   }
 
   function send(bytes: Uint8Array): void {
@@ -119,6 +147,7 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
         } catch (e) {
           if (!(e instanceof ReplyError)) throw e;
           writer.writeReply(e, client.resp);
+          replies++;
           closing = true;
           break;
         }
@@ -135,6 +164,7 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
     const name = argv[0]!;
     if (name.length === 4 && name.toLowerCase() === 'quit') {
       writer.writeReply(OK, client.resp);
+      replies++;
       closing = true;
       return;
     }
@@ -170,6 +200,7 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
 
   /** Appends a reply; a value that is not a Reply (an engine bug) becomes an error reply. */
   function write(reply: Reply): void {
+    replies++;
     const mark = writer.length;
     try {
       writer.writeReply(reply, client.resp);

@@ -2,17 +2,23 @@
  * An append file on disk (an AOF incr segment). `write` hands its bytes to the kernel before it
  * returns (write(2)), so they survive the process being killed; the AOF already batches a whole
  * group of commands into one `write` call (the batch a host releases replies for), as Redis writes
- * its aof_buf once per event-loop iteration. A write the kernel refuses stays buffered here and is
- * retried by the next write or flush, so the file remains a prefix of what was written.
+ * its aof_buf once per event-loop iteration.
+ *
+ * A write the kernel refuses (ENOSPC...) throws and leaves the file as it was: a short write is
+ * cut back with ftruncate(2) (as Redis does after a short AOF write), so the caller keeps the
+ * bytes and writes them again later. Should the cut fail too, the file refuses every write until
+ * a later attempt at the cut succeeds: it never grows past a torn record.
  *
  * Durability: `flush()` resolves after fdatasync(2) of everything written before it. fdatasync,
  * not fsync, because it persists the data and the metadata needed to read it back (the size)
  * without forcing a journal commit for timestamps, as Redis does for the AOF on Linux. It runs
  * on libuv's thread pool, so the event loop keeps serving while the disk works. Concurrent
  * flushes share syncs: at most one runs and one waits, and the waiting one covers every caller
- * that arrived meanwhile (group commit at the file level).
+ * that arrived meanwhile (group commit at the file level). `flushSync()` syncs on the calling
+ * thread instead, for the AOF's `always` group commit, which (like Redis in beforeSleep) wants the
+ * loop blocked meanwhile so that every request arriving during the sync joins the next group.
  */
-import { closeSync, fdatasync, fstatSync, fsync, ftruncate, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, fsync, ftruncate, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { StorageError, type AppendFile } from '@larder/core/storage';
 import { errnoOf, storageError } from './fs-util.ts';
@@ -22,7 +28,9 @@ const fsyncFd = promisify(fsync);
 const truncateFd = promisify(ftruncate);
 
 export interface NodeAppendFile extends AppendFile {
-  /** Hands buffered bytes to the kernel now (before a read of the same file). */
+  /** fdatasync(2) on this thread: every byte written so far is durable when it returns. */
+  flushSync(): void;
+  /** Nothing is buffered here: every write is in the kernel when it returns (kept for reads' sake). */
   writeOut(): void;
   /** True when this call created the file (its directory entry then needs an fsync). */
   readonly created: boolean;
@@ -42,13 +50,11 @@ export function openAppendFile(path: string, name: string, storageClosed: () => 
   } catch (e) {
     throw storageError(e, `opening ${name} for appending`);
   }
-  /** Bytes handed to the kernel: the file's size. */
+  /** Bytes in the file, every one of them handed to the kernel. */
   let written = fstatSync(fd).size;
   let synced = written;
-  let buf = new Uint8Array(64 * 1024);
-  let len = 0;
-  /** A write the kernel refused: reported by the next write or flush, then retried. */
-  let failure: unknown;
+  /** A short write left bytes past `written` that ftruncate could not remove yet. */
+  let torn = false;
   let closed = false;
   let closing: Promise<void> | undefined;
   let inflight: Promise<void> | undefined;
@@ -60,22 +66,15 @@ export function openAppendFile(path: string, name: string, storageClosed: () => 
     if (storageClosed()) throw new StorageError('CLOSED', 'storage is closed: open it again to read or write');
   };
 
-  function writeOut(): void {
-    let off = 0;
+  /** Cuts the file back to `written` bytes after a short write. */
+  function untear(): void {
+    if (!torn) return;
     try {
-      while (off < len) {
-        const n = writeSync(fd, buf, off, len - off);
-        off += n;
-        written += n;
-      }
-      len = 0;
-      failure = undefined;
+      ftruncateSync(fd, written);
     } catch (e) {
-      // Keep what the kernel did not take; the file stays a prefix of what was written.
-      buf.copyWithin(0, off, len);
-      len -= off;
-      throw (failure = storageError(e, `appending to ${name}`, closed));
+      throw storageError(e, `cutting a short write off ${name}`, closed);
     }
+    torn = false;
   }
 
   function datasync(): Promise<void> {
@@ -112,28 +111,47 @@ export function openAppendFile(path: string, name: string, storageClosed: () => 
   const handle: NodeAppendFile = {
     created,
     get size() {
-      return written + len;
+      return written;
     },
     write(bytes) {
       live();
-      if (failure !== undefined) writeOut();
-      if (len + bytes.length > buf.length) {
-        const grown = new Uint8Array(Math.max(len + bytes.length, buf.length * 2));
-        grown.set(buf.subarray(0, len));
-        buf = grown;
+      untear();
+      let off = 0;
+      try {
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      } catch (e) {
+        if (off > 0) {
+          torn = true;
+          try {
+            untear();
+          } catch {
+            // Stays torn: the next write or flush tries the cut again first.
+          }
+        }
+        throw storageError(e, `appending to ${name}`, closed);
       }
-      buf.set(bytes, len);
-      len += bytes.length;
-      writeOut();
+      written += bytes.length;
+    },
+    flushSync() {
+      live();
+      untear();
+      if (synced >= written) return;
+      const upTo = written;
+      try {
+        fdatasyncSync(fd);
+      } catch (e) {
+        throw storageError(e, `flushing ${name}`, closed);
+      }
+      if (upTo > synced) synced = upTo;
     },
     async flush() {
       live();
-      writeOut();
+      untear();
       await sync();
     },
     async truncate(size) {
       live();
-      writeOut();
+      untear();
       if (size < written) {
         try {
           await truncateFd(fd, size);
@@ -153,7 +171,7 @@ export function openAppendFile(path: string, name: string, storageClosed: () => 
       if (closed) return Promise.resolve();
       closing ??= (async () => {
         try {
-          writeOut();
+          untear();
           await sync();
           if (queued) await queued;
         } finally {
@@ -164,9 +182,7 @@ export function openAppendFile(path: string, name: string, storageClosed: () => 
       })();
       return closing;
     },
-    writeOut() {
-      if (!closed && len > 0) writeOut();
-    },
+    writeOut() {},
   };
   return handle;
 }

@@ -130,7 +130,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
       conns.delete(conn);
     },
     connections: () => [...conns.keys()],
-    flush: () => (persistence.aof as unknown as { flush(): Promise<void> }).flush?.() ?? Promise.resolve(),
+    flush: () => persistence.aof.flush(),
     exportRdb: () => exportRdb(engine),
     importData: (bytes) => importDataset(engine, bytes),
     close() {
