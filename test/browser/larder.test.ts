@@ -67,6 +67,25 @@ describe('@larder/browser in Chromium', () => {
     await page.close();
   });
 
+  it('answers a blocking command when another tab pushes, keeping the connection\'s order', async () => {
+    const page = await openAppPage(browser, served.origin);
+    const out = await page.evaluate(async () => {
+      const owner = await openLarder({ name: 'blocking' });
+      const follower = await openLarder({ name: 'blocking' });
+      const popped = follower.blpop('queue', 5);
+      // Sent after the BLPOP on the same connection: it must run after the BLPOP is answered.
+      const after = follower.llen('queue');
+      await new Promise((r) => setTimeout(r, 100));
+      await owner.rpush('queue', 'a', 'b');
+      const r = { roles: [owner.info.role, follower.info.role], popped: await popped, after: await after };
+      await follower.close();
+      await owner.close();
+      return r;
+    });
+    expect(out).toEqual({ roles: ['owner', 'follower'], popped: ['queue', 'a'], after: 1 });
+    await page.close();
+  });
+
   it('keeps acknowledged writes across a reload', async () => {
     const page = await openAppPage(browser, served.origin);
     await page.evaluate(async () => {

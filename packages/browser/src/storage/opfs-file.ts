@@ -43,6 +43,8 @@ export async function syncHandle(file: FileSystemFileHandle, what: string): Prom
 export interface OpfsAppendFile extends AppendFile {
   /** The file's bytes from `at`, read through the open handle (`length` bytes at most). */
   readAt(at: number, length: number): Uint8Array;
+  /** `flush()` done synchronously (core's SyncFlushable). */
+  flushSync(): void;
 }
 
 export async function openOpfsAppend(
@@ -94,6 +96,12 @@ export async function openOpfsAppend(
       size = at + n;
     },
     async flush() {
+      live();
+      flushNow(`flushing ${name}`);
+    },
+    // The sync handle's flush is synchronous: the AOF's group commit (appendfsync always) calls it
+    // in line, as Redis fsyncs in beforeSleep, instead of going through its async queue.
+    flushSync() {
       live();
       flushNow(`flushing ${name}`);
     },

@@ -3,15 +3,16 @@
  * its files, restores the dataset and runs the engine. Its connections are Redis clients: the
  * pages of its own tab and, through the channel, those of every other tab.
  *
- * A batch runs on its connection in order (the in-process transport keeps order across blocking
- * commands) and its replies are released together once the engine's durability barrier allows
- * (appendfsync always: after the group commit's flush; every policy: after the bytes reached the
- * OPFS file, so a killed tab loses no acknowledged write).
+ * A batch runs on its connection in order (connection.ts) and its replies are released together
+ * once the engine's durability barrier allows (appendfsync always: after the group commit's
+ * flush; every policy: after the bytes reached the OPFS file, so a killed tab loses no
+ * acknowledged write).
  */
-import { createEngine, errorToWire, inProcessTransport, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Transport, type Wire } from '@larder/core';
+import { createEngine, errorToWire, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Wire } from '@larder/core';
 import { attachPersistence, loadingState, type AttachedPersistence } from '@larder/core/persistence';
 import { exportRdb, importDataset } from '@larder/core/transfer';
 import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
+import { batchConnection, type BatchConnection } from './connection.ts';
 import { macrotask } from './macrotask.ts';
 import { watchQuota, type QuotaWatch } from './quota.ts';
 import type { OpenParams } from '../protocol.ts';
@@ -90,28 +91,22 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     clearInterval(progress);
   }
 
-  const conns = new Map<string, Transport>();
-  const open = (conn: string, onPush: ((m: Wire) => void) | undefined): Transport => {
-    let t = conns.get(conn);
-    if (t === undefined) {
+  const conns = new Map<string, BatchConnection>();
+  const open = (conn: string, onPush: ((m: Wire) => void) | undefined): BatchConnection => {
+    let c = conns.get(conn);
+    if (c === undefined) {
       const deliver = onPush ?? ((m: Wire) => hooks.push(conn, m));
-      t = inProcessTransport(engine, { addr: `tab:${conn}`, laddr: storage.description, onPush: (m) => deliver(toWire(m)) });
-      conns.set(conn, t);
+      const client = engine.connect({ addr: `tab:${conn}`, laddr: storage.description, onPush: (m) => deliver(toWire(m)) });
+      c = batchConnection(engine, client);
+      conns.set(conn, c);
     }
-    return t;
+    return c;
   };
 
   /** A refused write while the quota is exhausted says so with a stable code, not just MISCONF. */
   const encode = (r: Reply): Wire => {
     if (r instanceof ReplyError && r.prefix === 'MISCONF' && quota.exceeded) return quota.error(r.message);
     return toWire(r);
-  };
-  const settle = async (p: Reply | Promise<Reply>): Promise<Wire> => {
-    try {
-      return encode(await p);
-    } catch (e) {
-      return errorToWire(e);
-    }
   };
 
   let closing: Promise<void> | undefined;
@@ -120,13 +115,15 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     engine,
     persisted,
     exec(conn, batch) {
-      const t = open(conn, undefined);
-      // Every command is handed over synchronously, in order, before any reply is awaited.
-      return Promise.all(batch.map((argv) => settle(t.send(argv))));
+      // A batch whose writes could not be made durable acknowledges none of them.
+      return open(conn, undefined).run(batch).then(
+        (replies) => replies.map(encode),
+        (e: unknown) => batch.map(() => errorToWire(e)),
+      );
     },
     connect: (conn, onPush) => void open(conn, onPush),
     disconnect(conn) {
-      conns.get(conn)?.close?.();
+      conns.get(conn)?.close();
       conns.delete(conn);
     },
     connections: () => [...conns.keys()],
@@ -135,7 +132,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     importData: (bytes) => importDataset(engine, bytes),
     close() {
       closing ??= (async () => {
-        for (const t of conns.values()) t.close?.();
+        for (const c of conns.values()) c.close();
         conns.clear();
         try {
           await persistence.close();

@@ -31,16 +31,26 @@ export function watchQuota<S extends Storage & { readonly logBackend: 'opfs' | '
     if (e instanceof StorageError && e.code === 'QUOTA_EXCEEDED') exceeded = true;
     throw e;
   };
-  const wrapFile = (f: AppendFile): AppendFile => ({
-    get size() {
-      return f.size;
-    },
-    write: (bytes) => guard(() => f.write(bytes)),
-    // Cleared by a flush, not a write: the AOF lifts its MISCONF only once a flush succeeds.
-    flush: () => guard(() => f.flush()).then(() => void (exceeded = false)),
-    truncate: (n) => guard(() => f.truncate(n)),
-    close: () => f.close(),
-  });
+  const wrapFile = (f: AppendFile & { flushSync?(): void }): AppendFile => {
+    const wrapped: AppendFile & { flushSync?(): void } = {
+      get size() {
+        return f.size;
+      },
+      write: (bytes) => guard(() => f.write(bytes)),
+      // Cleared by a flush, not a write: the AOF lifts its MISCONF only once a flush succeeds.
+      flush: () => guard(() => f.flush()).then(() => void (exceeded = false)),
+      truncate: (n) => guard(() => f.truncate(n)),
+      close: () => f.close(),
+    };
+    const sync = f.flushSync?.bind(f);
+    if (sync) {
+      wrapped.flushSync = () => {
+        guard(sync);
+        exceeded = false;
+      };
+    }
+    return wrapped;
+  };
   const storage = Object.create(inner) as S;
   Object.assign(storage, {
     writeAtomic: (name: string, data: Parameters<Storage['writeAtomic']>[1]) => guard(() => inner.writeAtomic(name, data)),
