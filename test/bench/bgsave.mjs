@@ -2,7 +2,17 @@
 // A probe client sends PING every ~1 ms and records each reply's latency and the gap between
 // consecutive replies, before the BGSAVE (same load, no snapshot) and while it runs; a second
 // client sends BGSAVE and polls INFO persistence until rdb_bgsave_in_progress is 0 again.
-import { spawn } from 'node:child_process';
+//
+// That TCP probe cannot resolve a 5 ms stall on a busy two-core machine (its gaps reach 15-20 ms
+// with no snapshot at all), so the stall is also measured in process (`--inprocess`, a child
+// process): an engine loaded with the same dump.rdb through attachPersistence, a write loop of
+// SETs on the same keys (100 per event-loop turn, as a server handles a batch of reads), and
+//  - the snapshotter's slices timed one by one: the time from a slice's start to its yield, which
+//    is exactly the stall a snapshot adds to the event loop (its scheduler is wrapped to time it);
+//  - perf_hooks.monitorEventLoopDelay (1 ms resolution): max and p99 of the event loop's delay
+//    over a window without BGSAVE and over the BGSAVE, so GC and the write loop's own turns show.
+// BENCH_SLICE_MS overrides the snapshotter's time budget per slice (default 3 ms) for this part.
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, table } from './lib.mjs';
@@ -13,6 +23,11 @@ const SIZE = Number(process.env.BENCH_VALUE_SIZE ?? 100);
 const BEFORE_MS = Number(process.env.BENCH_BEFORE_MS ?? 3000);
 // redis-benchmark's -r keys are key:<12 digits>: the dataset uses the same names, so the load overwrites it.
 const keyOf = (i) => `key:${String(i).padStart(12, '0')}`;
+
+if (process.argv[2] === '--inprocess') {
+  process.stdout.write(JSON.stringify(await inProcess(process.argv[3], Number(process.argv[4]), Number(process.argv[5]))));
+  process.exit(0);
+}
 
 const cleanup = [];
 const work = (tag) => {
@@ -103,7 +118,144 @@ async function redisResave(dir) {
   }
 }
 
-let larder, redis, larderResave, redisResaved;
+/**
+ * Child mode: loads `dir`'s dump.rdb into an in-process engine, runs the write loop, and measures
+ * the event loop's delay for BEFORE_MS without a snapshot, then during a BGSAVE, with every
+ * snapshot slice timed. Returns the numbers as JSON-able data.
+ */
+async function inProcess(dir, keys, size) {
+  const { monitorEventLoopDelay, PerformanceObserver } = await import('node:perf_hooks');
+  const { createEngine } = await import('@larder/core');
+  const { attachPersistence } = await import('@larder/core/persistence');
+  const { createNodeStorage } = await import('@larder/node');
+  const { readFileSync } = await import('node:fs');
+  /**
+   * The main thread's time on a CPU and time runnable but waiting for one, in ms (Linux's
+   * schedstat, ns precision); undefined elsewhere.
+   */
+  const sched = () => {
+    try {
+      const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ');
+      return [Number(run) / 1e6, Number(wait) / 1e6];
+    } catch {
+      return undefined;
+    }
+  };
+  /** [start, end, on-CPU ms, waiting-for-CPU ms] of each slice. */
+  const slices = [];
+  // The snapshotter's scheduler, wrapped: each call of `fn` is one slice, start to yield. The main
+  // thread's scheduler statistics tell a slice that ran long from one the OS preempted.
+  const schedule = (fn) => setImmediate(() => {
+    const s0 = sched();
+    const t = performance.now();
+    fn();
+    const end = performance.now();
+    const s1 = sched();
+    slices.push([t, end, s0 && s1 ? s1[0] - s0[0] : NaN, s0 && s1 ? s1[1] - s0[1] : NaN]);
+  });
+  // GC pauses stop the event loop whatever runs; they are counted apart from the slices' own work.
+  const gcs = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([e.startTime, e.startTime + e.duration, e.detail?.kind]);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  const gcWithin = (from, to) => {
+    let sum = 0;
+    let max = 0;
+    let kind;
+    for (const [a, b, k] of gcs) {
+      const o = Math.min(b, to) - Math.max(a, from);
+      if (o > 0) {
+        sum += o;
+        if (o > max) [max, kind] = [o, k];
+      }
+    }
+    return { sum, max, kind };
+  };
+  const engine = createEngine({ config: { dir, save: '' } });
+  const persistence = await attachPersistence(engine, await createNodeStorage(dir), { snapshot: { schedule, ...(process.env.BENCH_SLICE_MS ? { sliceMs: Number(process.env.BENCH_SLICE_MS) } : {}) } });
+  const c = engine.connect({ addr: 'bench', laddr: 'bench' });
+  const loaded = Number(c.exec(['DBSIZE']));
+  if (loaded !== keys) throw new Error(`in-process engine loaded ${loaded} keys, expected ${keys}`);
+
+  // Deterministic keys and values: 256 random 100-byte values, keys drawn by an LCG.
+  const values = Array.from({ length: 256 }, (_, i) => String.fromCharCode(...Array.from({ length: size }, (_, j) => (i * 131 + j * 71) & 0xff)));
+  let seed = 12345;
+  let writes = 0;
+  let on = true;
+  const PER_TURN = 100;
+  const writeLoop = () => {
+    if (!on) return;
+    for (let i = 0; i < PER_TURN; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      c.exec(['SET', keyOf(seed % keys), values[seed & 255]]);
+    }
+    writes += PER_TURN;
+    setImmediate(writeLoop);
+  };
+  setImmediate(writeLoop);
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  await sleep(500);
+
+  let bgsaveCallMs = 0;
+  // A reply's text: a bulk string as is, a status's or INFO's verbatim text from its object.
+  const text = (r) => (typeof r === 'string' ? r : String(r?.text ?? r?.value ?? r));
+  const measure = async (during) => {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    const w0 = writes;
+    const t0 = performance.now();
+    h.enable();
+    if (during) {
+      const tb = performance.now();
+      const reply = text(c.exec(['BGSAVE']));
+      bgsaveCallMs = performance.now() - tb;
+      if (!reply.startsWith('Background saving started')) throw new Error(`BGSAVE: ${reply}`);
+      slices.length = 0;
+      while (persistence.jobs.child !== null) await sleep(10);
+    } else {
+      await sleep(BEFORE_MS);
+    }
+    h.disable();
+    const t1 = performance.now();
+    const ms = t1 - t0;
+    await sleep(50); // lets the GC observer deliver the window's last entries
+    const gc = gcWithin(t0, t1);
+    const out = { ms, writesPerSec: ((writes - w0) / ms) * 1000, delayMaxMs: h.max / 1e6, delayP99Ms: h.percentile(99) / 1e6, gcMaxMs: gc.max, gcMaxKind: gc.kind, gcMs: gc.sum };
+    if (during) {
+      const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+      const wall = slices.map(([a, b]) => b - a);
+      // A slice's own time: its wall time less the GC pauses inside it.
+      const own = slices.map(([a, b]) => b - a - gcWithin(a, b).sum);
+      // On the CPU, less GC: the slice's own work, whatever the OS did meanwhile.
+      const busy = slices.map(([a, b, run]) => run - gcWithin(a, b).sum);
+      const longest = wall.indexOf(Math.max(...wall));
+      Object.assign(out, {
+        slices: slices.length,
+        sliceMaxMs: wall[longest],
+        sliceP99Ms: q(wall, 0.99),
+        slicesOver5: wall.filter((x) => x > 5).length,
+        longestRunMs: slices[longest][2],
+        longestWaitMs: slices[longest][3],
+        ownMaxMs: Math.max(...own),
+        ownOver5: own.filter((x) => x > 5).length,
+        busyMaxMs: Math.max(...busy),
+        busyP99Ms: q(busy, 0.99),
+        busyOver5: busy.filter((x) => x > 5).length,
+        bgsaveCallMs,
+        status: text(c.exec(['INFO', 'persistence'])).match(/rdb_last_bgsave_status:(\w+)/)?.[1],
+      });
+    }
+    return out;
+  };
+  const before = await measure(false);
+  const during = await measure(true);
+  on = false;
+  gcObserver.disconnect();
+  await persistence.close();
+  return { before, during };
+}
+
+let larder, redis, larderResave, redisResaved, inproc;
 try {
   const data = work('bgsave-data');
   const r = await redisOn(data);
@@ -117,6 +269,11 @@ try {
   redis = await run('redis', data);
   larderResave = await redisResave(larder.dir);
   redisResaved = await redisResave(redis.dir);
+  const d = work('bgsave-inprocess');
+  cpSync(join(data, 'dump.rdb'), join(d, 'dump.rdb'));
+  const self = new URL(import.meta.url).pathname;
+  inproc = JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', self, '--inprocess', d, String(KEYS), String(SIZE)],
+    { stdio: ['ignore', 'pipe', 'inherit'] }).toString());
 } finally {
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });
 }
@@ -133,3 +290,16 @@ console.log(table(['snapshot', 'bytes', "redis-server's SAVE of the same data", 
   ["Larder's BGSAVE dump.rdb", mb(larder.size), `${mb(larderResave.size)} (${larderResave.keys} keys)`, `${(larder.size / larderResave.size).toFixed(3)}×`],
   ["redis-server's BGSAVE dump.rdb (reference)", mb(redis.size), `${mb(redisResaved.size)} (${redisResaved.keys} keys)`, `${(redis.size / redisResaved.size).toFixed(3)}×`],
 ]));
+console.log('');
+console.log(`In process (the same ${fmt(KEYS)} keys loaded from the dump.rdb; a write loop of 100 SETs per event-loop turn; BGSAVE through the engine):\n`);
+const d = inproc.during;
+const b = inproc.before;
+const ims = (x) => (x === undefined ? '—' : `${x.toFixed(2)} ms`);
+console.log(table(['window', 'event-loop delay max', 'event-loop delay p99', 'longest GC pause', 'slices', 'longest slice: wall (on CPU / waiting for CPU)', 'slices > 5 ms wall', "slice's own work, less GC: max / p99", 'own work > 5 ms', 'SETs/s', 'duration'], [
+  ['write loop, no BGSAVE', ims(b.delayMaxMs), ims(b.delayP99Ms), ims(b.gcMaxMs), '—', '—', '—', '—', '—', fmt(b.writesPerSec), `${(b.ms / 1000).toFixed(2)} s`],
+  [`write loop + BGSAVE (${d.status})`, ims(d.delayMaxMs), ims(d.delayP99Ms), ims(d.gcMaxMs), fmt(d.slices), `${ims(d.sliceMaxMs)} (${ims(d.longestRunMs)} / ${ims(d.longestWaitMs)})`,
+    String(d.slicesOver5), `${ims(d.busyMaxMs)} / ${ims(d.busyP99Ms)}`, String(d.busyOver5), fmt(d.writesPerSec), `${(d.ms / 1000).toFixed(2)} s`],
+]));
+console.log(`\nBGSAVE's cut (the command itself): ${ims(d.bgsaveCallMs)}. A slice is the snapshotter's work between two yields; its wall time`);
+console.log("includes any time the OS ran something else, which the main thread's scheduler statistics (/proc/thread-self/schedstat)");
+console.log("tell apart: 'own work' is its time on the CPU less the GC pauses inside it.");

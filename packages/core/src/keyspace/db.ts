@@ -80,6 +80,32 @@ export class Db {
     return e;
   }
 
+  /** Room for `keys` more keys, `expires` of them with a TTL (RDB RESIZEDB, Redis's dictExpand). */
+  reserve(keys: number, expires: number): void {
+    this.keys.reserve(this.keys.size + keys);
+    this.expires.reserve(this.expires.size + expires);
+  }
+
+  /**
+   * Adds a key read from an RDB file (Redis's dbAddRDBLoad) with its TTL (-1 for none), at the
+   * cost of one hash lookup. Returns false when the key was already there: the load must then
+   * fail, as it is left holding either value (keys and expires stay consistent). Loaders check
+   * keys that existed before the load themselves.
+   */
+  addLoaded(key: string, value: Value, expireAt: number): boolean {
+    const e: Entry = { value, expireAt, ver: this.ks.epoch, enc: 0 };
+    if (!this.keys.insert(key, e)) {
+      const old = this.expires.get(key);
+      if (old !== undefined) this.keys.set(key, old);
+      return false;
+    }
+    if (expireAt !== -1) this.expires.set(key, e);
+    if (this.sample !== undefined) this.sample.added(key);
+    if (typeof value !== 'string') this.ks.signalKeyAsReady?.(this, key);
+    this.ks.onNewKey?.(this, key);
+    return true;
+  }
+
   /**
    * Sets `key` to `value` whether or not it exists (Redis's setKey): the TTL is dropped unless
    * `keepTtl`. Returns the entry.

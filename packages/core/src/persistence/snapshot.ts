@@ -229,8 +229,9 @@ export function startSnapshot(engine: Engine, opts: SnapshotOptions = {}): Snaps
           continue;
         }
         const [key, e] = r.value;
-        if (e.ver > cut) continue; // created after the cut, or its pre-image is written already
-        write(dbIndex, key, e);
+        // Created after the cut, or its pre-image is written already: nothing to write, but a long
+        // run of such keys still counts against the budget.
+        if (e.ver <= cut) write(dbIndex, key, e);
         if (clock() >= deadline) break;
       }
       enc.flush();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Crc64, crc64, readU64LE } from './crc64.ts';
+import { Crc64, crc64, crc64Js, crc64UsesWasm, readU64LE } from './crc64.ts';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const hex = (s: string): Uint8Array => Uint8Array.from(s.replace(/\s+/g, '').match(/../g)!, (h) => parseInt(h, 16));
@@ -64,6 +64,31 @@ describe('crc64', () => {
         expect(readU64LE(out, 0)).toBe(want);
       }),
     );
+  });
+
+  it('takes the WebAssembly loop for long runs here, and it agrees with the JS loop at any offset and length', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4096, maxLength: 20000 }), fc.nat(4096), fc.nat(4096), fc.nat(7), (bytes, a, b, skew) => {
+        const backing = new Uint8Array(bytes.length + skew);
+        backing.set(bytes, skew);
+        const view = backing.subarray(skew);
+        const start = Math.min(a, view.length);
+        const end = Math.max(start, view.length - b);
+        const js = { lo: 0x1234567, hi: -0x7654321 };
+        const mixed = Object.assign(new Crc64(), js);
+        crc64Js(js, view, start, end);
+        mixed.update(view, start, end);
+        expect([mixed.lo, mixed.hi]).toEqual([js.lo, js.hi]);
+      }),
+      { numRuns: 50 },
+    );
+    // Longer than the module's 1 MiB window: several calls.
+    const big = new Uint8Array(3 << 20).map((_, i) => (i * 2654435761) >>> 24);
+    const js = { lo: 0, hi: 0 };
+    crc64Js(js, big, 0, big.length);
+    const c = new Crc64().update(big);
+    expect([c.lo, c.hi]).toEqual([js.lo, js.hi]);
+    expect(crc64UsesWasm()).toBe(true);
   });
 
   it('is fast on large buffers', () => {

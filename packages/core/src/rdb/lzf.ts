@@ -114,37 +114,57 @@ export function lzfCompress(input: Uint8Array, start: number, end: number, out: 
  * a run past the end of the input, or the wrong length).
  */
 export function lzfDecompress(input: Uint8Array, start: number, end: number, outLen: number): Uint8Array | undefined {
-  // A back-reference is at most 3 input bytes for 264 output bytes; a claim beyond that ratio is
-  // damage, and must not make us allocate it.
-  if (outLen > (end - start) * 88 || outLen === 0) return undefined;
+  if (!lzfPlausible(end - start, outLen)) return undefined;
   const out = new Uint8Array(outLen);
+  return lzfDecompressInto(input, start, end, out, outLen) ? out : undefined;
+}
+
+/**
+ * A back-reference is at most 3 input bytes for 264 output bytes: a claimed size beyond that ratio
+ * is damage, and must not make the caller allocate it.
+ */
+export function lzfPlausible(inLen: number, outLen: number): boolean {
+  return outLen > 0 && outLen <= inLen * 88;
+}
+
+/**
+ * lzfDecompress into `out[0, outLen)` (a reusable buffer at least that long, so the loader
+ * allocates nothing per value); false when the stream is damaged.
+ *
+ * Runs and references are short (at most 32 and 264 bytes), so they are copied by plain loops:
+ * a subarray or copyWithin call costs more than the copy. A reference one byte back (a run of one
+ * byte, how zero padding compresses) is a fill.
+ */
+export function lzfDecompressInto(input: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number): boolean {
   let ip = start;
   let op = 0;
   while (ip < end) {
     const ctrl = input[ip++]!;
     if (ctrl < 32) {
       const n = ctrl + 1;
-      if (op + n > outLen || ip + n > end) return undefined;
-      out.set(input.subarray(ip, ip + n), op);
+      if (op + n > outLen || ip + n > end) return false;
+      for (let i = 0; i < n; i++) out[op + i] = input[ip + i]!;
       ip += n;
       op += n;
     } else {
       let len = ctrl >>> 5;
       if (len === 7) {
-        if (ip >= end) return undefined;
+        if (ip >= end) return false;
         len += input[ip++]!;
       }
-      if (ip >= end) return undefined;
-      let ref = op - ((ctrl & 0x1f) << 8) - input[ip++]! - 1;
+      if (ip >= end) return false;
+      const back = ((ctrl & 0x1f) << 8) + input[ip++]! + 1;
+      const ref = op - back;
       len += 2;
-      if (op + len > outLen || ref < 0) return undefined;
-      if (ref + len <= op) {
-        out.copyWithin(op, ref, ref + len);
-        op += len;
+      if (op + len > outLen || ref < 0) return false;
+      if (back === 1) {
+        out.fill(out[ref]!, op, op + len);
       } else {
-        for (let i = 0; i < len; i++) out[op++] = out[ref++]!;
+        // Overlapping copies must go byte by byte, front to back: that is how runs repeat.
+        for (let i = 0; i < len; i++) out[op + i] = out[ref + i]!;
       }
+      op += len;
     }
   }
-  return op === outLen ? out : undefined;
+  return op === outLen;
 }

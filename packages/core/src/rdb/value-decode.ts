@@ -121,8 +121,9 @@ export function readValue(r: Reader, type: number, key: string, limits: LoadLimi
       if (!ok || flat.length % 2 !== 0) return r.fail(integrityFailed('Zset ziplist/listpack'), at);
       const pairs: Array<[string, number]> = [];
       for (let i = 0; i < flat.length; i += 2) {
-        const s = parseStrtod(flat[i + 1]!);
-        if (s === undefined || Number.isNaN(s)) return r.fail(integrityFailed('Zset ziplist/listpack'), at);
+        const s = zzlStrtod(flat[i + 1]!);
+        // Redis would keep a NaN score; no command can make one, and our sorted sets need an order.
+        if (Number.isNaN(s)) return r.fail(integrityFailed('Zset ziplist/listpack'), at);
         pairs.push([flat[i]!, s]);
       }
       return toZset(r, pairs, pairs.length <= limits.zsetMaxListpackEntries, at);
@@ -165,6 +166,14 @@ function readQuicklist(r: Reader, v2: boolean): ListValue | null {
     if (!ok) r.fail(integrityFailed(v2 ? 'Listpack' : 'Ziplist'), at);
   }
   return items.length === 0 ? null : ListValue.from(items);
+}
+
+/**
+ * A ziplist/listpack zset score as Redis reads it (zzlGetScore → zzlStrtod): strtod over at most
+ * the first 127 bytes, so text that is not a number reads as 0 rather than failing the load.
+ */
+export function zzlStrtod(text: string): number {
+  return parseStrtod(text.length > 127 ? text.slice(0, 127) : text) ?? 0;
 }
 
 function toSet(r: Reader, members: string[], maxIntset: number, at: number): SetValue | null {
