@@ -66,6 +66,9 @@ export function createRdbLoader(engine: Engine, opts: RdbLoadOptions = {}): RdbL
   let keysExpired = 0;
   let pushed = 0;
   let chunkStart = 0;
+  // A key can only clash with one loaded before it unless its database had keys already; the
+  // others take the one-lookup insert (Db.addLoaded).
+  const filled = new Set(ks.dbs.filter((db) => db.size > 0));
 
   const decoder = createRdbDecoder(
     {
@@ -75,13 +78,20 @@ export function createRdbLoader(engine: Engine, opts: RdbLoadOptions = {}): RdbL
           return;
         }
         const db = ks.dbs[rec.db]!;
-        if (db.keys.has(rec.key)) {
-          if (!merge) throw new RdbError(duplicatedKey(rec.key, rec.db), chunkStart);
-          db.delete(rec.key);
+        if (merge || filled.has(db)) {
+          if (db.keys.has(rec.key)) {
+            if (!merge) throw new RdbError(duplicatedKey(rec.key, rec.db), chunkStart);
+            db.delete(rec.key);
+          }
+          const e = db.add(rec.key, rec.value);
+          if (rec.expireAt !== -1) db.setExpire(rec.key, e, rec.expireAt);
+        } else if (!db.addLoaded(rec.key, rec.value, rec.expireAt)) {
+          throw new RdbError(duplicatedKey(rec.key, rec.db), chunkStart);
         }
-        const e = db.add(rec.key, rec.value);
-        if (rec.expireAt !== -1) db.setExpire(rec.key, e, rec.expireAt);
         keysLoaded++;
+      },
+      resizeDb(i, size, expires) {
+        ks.dbs[i]!.reserve(size, expires);
       },
       aux(k, v) {
         aux.push([k, v]);
@@ -143,7 +153,7 @@ export async function loadRdb(
   try {
     const loader = createRdbLoader(engine, opts);
     let loaded = 0;
-    for await (const chunk of chunks) {
+    for await (const chunk of readAhead(chunks)) {
       loaded += chunk.length;
       loader.push(chunk);
       loadingProgress(engine, loaded);
@@ -151,6 +161,35 @@ export async function loadRdb(
     return loader.end();
   } finally {
     stopLoading(engine);
+  }
+}
+
+/**
+ * `chunks` with the next read already in flight while the consumer parses the current chunk, so
+ * reading the file overlaps decoding it. Holds at most one chunk more.
+ */
+export async function* readAhead(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<Uint8Array>> | undefined = it.next();
+  try {
+    for (;;) {
+      const next: Promise<IteratorResult<Uint8Array>> = pending!;
+      pending = undefined;
+      const r = await next;
+      if (r.done === true) return;
+      pending = it.next();
+      yield r.value;
+    }
+  } finally {
+    // Stopped early with a read in flight: let it land, then close the source.
+    if (pending !== undefined) {
+      await pending.then(
+        async (r) => {
+          if (r.done !== true) await it.return?.();
+        },
+        () => {},
+      );
+    }
   }
 }
 
