@@ -83,8 +83,6 @@ export interface DamageCase {
    * redis-check-aof --fix) for AOF damage, `check-rdb` to see RDB damage.
    */
   remedy?: RegExp;
-  /** Why Larder does not yet do what the case expects (the test is then `it.fails`). */
-  larderBug?: { starts?: string; names?: string };
 }
 
 const bytes = (path: string): Buffer => readFileSync(path);
@@ -113,17 +111,6 @@ const lastCommandStart = (path: string): number => find(path, cmd('SELECT', '2')
 
 /** The type byte of key `damage-me` in an RDB file. */
 const typeByte = (path: string): number => find(path, '\x09damage-me') - 1;
-
-const NO_OFFSET_AOF = 'the AOF loader\'s fatal lines (Redis\'s wording) name the file but no byte offset';
-const RDB_BASE_SILENT =
-  'an RDB base that fails to load logs only "Error reading the RDB base file <f>, AOF loading aborted": ' +
-  'the RdbError (reason and offset) the reader carries as `cause` is dropped by persistence/aof-load.ts';
-const RDB_NO_FILE =
-  'dump.rdb errors print "Internal error in RDB reading offset N ... -> reason" (packages/cli/src/persist.ts ' +
-  'logLoadFailure) without the file name and without advice, after a "Short read or OOM" line printed for every RdbError';
-const MANIFEST_NO_FILE =
-  'manifest errors print only ManifestError.message ("<reason> (manifest line N)", packages/cli/src/persist.ts): ' +
-  'neither the manifest\'s file name nor Redis\'s "*** FATAL AOF MANIFEST FILE ERROR ***" lines';
 
 export const CASES: DamageCase[] = [
   {
@@ -154,7 +141,6 @@ export const CASES: DamageCase[] = [
     redis: 'refuses',
     redisChangesFiles: false,
     remedy: AOF_FIX,
-    larderBug: { names: NO_OFFSET_AOF },
   },
   {
     name: 'unfinished MULTI at the end of the last incr',
@@ -184,7 +170,6 @@ export const CASES: DamageCase[] = [
     redis: 'refuses',
     redisChangesFiles: false,
     remedy: AOF_FIX,
-    larderBug: { names: NO_OFFSET_AOF },
   },
   {
     name: 'unknown command in the incr',
@@ -199,7 +184,6 @@ export const CASES: DamageCase[] = [
     },
     redis: 'refuses',
     redisChangesFiles: false,
-    larderBug: { names: NO_OFFSET_AOF },
   },
   {
     name: 'bad type byte mid-file in the RDB base',
@@ -215,7 +199,6 @@ export const CASES: DamageCase[] = [
     redis: 'refuses',
     redisChangesFiles: false,
     remedy: RDB_CHECK,
-    larderBug: { names: RDB_BASE_SILENT },
   },
   {
     name: 'bad CRC in the RDB base',
@@ -231,7 +214,6 @@ export const CASES: DamageCase[] = [
     redis: 'refuses',
     redisChangesFiles: false,
     remedy: RDB_CHECK,
-    larderBug: { names: RDB_BASE_SILENT },
   },
   {
     name: 'unknown RDB version (99) in the RDB base',
@@ -245,7 +227,6 @@ export const CASES: DamageCase[] = [
     redis: 'refuses',
     redisChangesFiles: false,
     remedy: RDB_CHECK,
-    larderBug: { names: RDB_BASE_SILENT },
   },
   {
     name: 'RDB base cut short (not the last file)',
@@ -261,7 +242,6 @@ export const CASES: DamageCase[] = [
     redis: 'refuses',
     redisChangesFiles: false,
     remedy: RDB_CHECK,
-    larderBug: { names: RDB_BASE_SILENT },
   },
   {
     name: 'RESP base cut short (not the last file)',
@@ -278,7 +258,6 @@ export const CASES: DamageCase[] = [
     // Redis truncates the base on disk, then finds it is not the last file and exits.
     redisChangesFiles: true,
     remedy: AOF_FIX,
-    larderBug: { names: 'Larder logs Redis\'s lines: "Truncating the AOF <base> at offset N" (it does not truncate), then "Fatal error: the truncated file is not the last file" with no advice' },
   },
   ...manifestCases(),
   ...dumpCases(),
@@ -298,7 +277,6 @@ function manifestCases(): DamageCase[] {
     },
     redis: 'refuses',
     redisChangesFiles: false,
-    larderBug: { names: MANIFEST_NO_FILE },
   });
   return [
     broken('unknown file type', `${base}file ${INCR} seq 2 type x\n`, 2),
@@ -336,10 +314,6 @@ function manifestCases(): DamageCase[] {
       },
       redis: 'refuses',
       redisChangesFiles: false,
-      larderBug: {
-        names: 'persistence/aof-load.ts throws the load plan\'s failure without logging its lines, and packages/cli/src/persist.ts ' +
-          'prints an AofLoadError\'s message only when it differs from its last log line: Larder exits 1 printing nothing',
-      },
     },
   ];
 }
@@ -356,7 +330,6 @@ function dumpCases(): DamageCase[] {
     redis: 'refuses',
     redisChangesFiles: false,
     remedy: RDB_CHECK,
-    larderBug: { names: RDB_NO_FILE },
   });
   return [
     c('bad type byte mid-file', (p) => {
@@ -385,12 +358,6 @@ function dumpCases(): DamageCase[] {
         rmSync(dump(dir));
         mkdirSync(dump(dir));
         return { file: 'dump.rdb' };
-      },
-      larderBug: {
-        starts: 'persistence/index.ts loads dump.rdb only when storage.list() includes it, and the node storage lists ' +
-          'files only: an unreadable dump.rdb (here a directory) is taken for a missing one and Larder starts empty ' +
-          '(rdb.tcl "Server should not start if RDB file can\'t be open")',
-        names: 'Larder starts, so prints no error',
       },
     },
   ];

@@ -4,9 +4,6 @@
  * with a non-zero exit, a message naming the file and the byte offset (and what to do), and every
  * file byte-identical. redis-server 7.0.15 runs on a copy of the same broken directory: it must
  * refuse or accept the same ones (and a torn tail must be cut to the same bytes).
- *
- * A case whose expectation Larder does not meet yet is `it.fails`, with the reason in cases.ts
- * (LARDER_DAMAGE_STRICT=1 runs those as plain tests).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASES, writeSources, type DamageCase, type Sources, type Where } from './cases.ts';
@@ -23,9 +20,6 @@ interface Outcome extends StartRun {
   before: Record<string, string>;
   after: Record<string, string>;
 }
-
-/** LARDER_DAMAGE_STRICT=1 runs the known failures as plain tests, to see how they fail. */
-const test = (bug: string | undefined) => (bug === undefined || process.env.LARDER_DAMAGE_STRICT ? it : it.fails);
 
 describe.each(CASES)('$name', (c: DamageCase) => {
   let where: Where;
@@ -53,12 +47,12 @@ describe.each(CASES)('$name', (c: DamageCase) => {
   });
 
   if (c.redis === 'refuses') {
-    test(c.larderBug?.starts)('larder serve refuses too: non-zero exit, every file byte-identical', () => {
+    it('larder serve refuses too: non-zero exit, every file byte-identical', () => {
       expect({ started: larder.started, failed: larder.code !== 0 && larder.code !== null }, larder.output).toEqual({ started: false, failed: true });
       expect(larder.after).toEqual(larder.before);
     });
   } else {
-    test(c.larderBug?.starts)('larder serve starts too, cutting the files to the same bytes as redis-server', () => {
+    it('larder serve starts too, cutting the files to the same bytes as redis-server', () => {
       expect(larder.started, larder.output).toBe(true);
       expect(larder.after).toEqual(redis.after);
       const changed = Object.keys(larder.before).filter((f) => larder.before[f] !== larder.after[f]);
@@ -67,7 +61,7 @@ describe.each(CASES)('$name', (c: DamageCase) => {
   }
 
   const names = { offset: 'the file and the byte offset', line: 'the manifest and the line', file: 'the file' }[c.position];
-  test(c.larderBug?.names)(`larder's message names ${names}${c.remedy ? ' and says what to do' : ''}`, () => {
+  it(`larder's message names ${names}${c.remedy ? ' and says what to do' : ''}`, () => {
     const lines = larder.output.split('\n').filter((l) => l.includes(where.file));
     expect(lines.length, `no line names ${where.file}:\n${larder.output}`).toBeGreaterThan(0);
     if (c.position !== 'file') {

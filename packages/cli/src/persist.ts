@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { Engine } from '@larder/core';
-import { attachPersistence, AofLoadError, type AttachedPersistence } from '@larder/core/persistence';
+import { attachPersistence, AofLoadError, describeLoadError, type AttachedPersistence } from '@larder/core/persistence';
 import type { Storage } from '@larder/core/storage';
 import { createNodeStorage } from '@larder/node';
 
@@ -65,21 +65,43 @@ export async function openDir(engine: Engine, log: LogFn): Promise<OpenedDir | u
   }
 }
 
+/** Redis's fatal lines for a refused load, then Larder's line naming the file, offset and remedy. */
 function logLoadFailure(e: unknown, log: LogFn): void {
+  redisFailureLines(e, log);
+  const line = describeLoadError(e);
+  if (line !== undefined) log(line, '#');
+}
+
+const SHORT_READ = 'Short read or OOM loading DB. Unrecoverable error, aborting now.';
+
+function redisFailureLines(e: unknown, log: LogFn): void {
   if (e instanceof AofLoadError) {
     // Its lines were logged as they happened, but the fatal one may only be in the error.
     const last = e.log[e.log.length - 1];
     if (last === undefined || last.message !== e.message) log(e.message, '#');
     return;
   }
-  const err = e as { name?: string; reason?: string; offset?: number; message?: string };
+  const err = e as { name?: string; reason?: string; offset?: number; message?: string; logMessages?: string[] };
   if (err.name === 'RdbError') {
-    log(`Short read or OOM loading DB. Unrecoverable error, aborting now.`, '#');
-    log(`Internal error in RDB reading offset ${err.offset ?? 0}, function at rdb.c:0 -> ${err.reason ?? err.message}`, '#');
+    // rdb.c: the checksum and short-read paths log their own line before rdbReportError's.
+    const reason = err.reason ?? err.message ?? '';
+    let internal = reason;
+    if (reason.startsWith('Wrong RDB checksum')) {
+      log(reason, '#');
+      internal = 'RDB CRC error';
+    } else if (reason === SHORT_READ) {
+      log(SHORT_READ, '#');
+      internal = 'Unexpected EOF reading RDB file';
+    }
+    log(`Internal error in RDB reading offset ${err.offset ?? 0}, function at rdb.c:0 -> ${internal}`, '#');
+    log('Terminating server after rdb file reading failure.', '#');
     return;
   }
   if (err.name === 'ManifestError') {
-    log(err.message ?? String(e), '#');
+    for (const m of err.logMessages ?? [err.message ?? String(e)]) {
+      const text = m.replace(/^\n+|\n+$/g, '');
+      if (text !== '') log(text, '#');
+    }
     return;
   }
   log(`Fatal error loading the DB: ${err.message ?? String(e)}. Exiting.`, '#');

@@ -21,6 +21,10 @@ export const MANIFEST_UNKNOWN_TYPE = 'Unknown AOF file type';
 export class ManifestError extends Error {
   override name = 'ManifestError';
   readonly code = 'CORRUPT' as const;
+  /** The manifest's storage name (`appendonlydir/appendonly.aof.manifest`), once the loader knows it. */
+  file?: string;
+  /** A manifest error has no byte offset: `line` is its position. */
+  readonly offset = undefined;
   constructor(
     readonly reason: string,
     readonly line?: number,

@@ -242,3 +242,20 @@ describe('AOF reader properties', () => {
     }
   });
 });
+
+describe('AOF reader: where a failure is (failedAt)', () => {
+  const at = (input: string, opts: Partial<AofReaderOptions> = {}): [string | undefined, number | undefined] => {
+    const { result } = loadBothWays(bytes(input), opts);
+    return [result.error, result.failedAt];
+  };
+  it.each([
+    ['a line not starting with "*": its start', S + S + '!3\r\n' + S, {}, ['format', 66]],
+    ['an argument line not starting with "$": its start', S + '*2\r\n$3\r\nGET\r\nxyz\r\n', {}, ['format', 46]],
+    ['an unknown command: its start', S + cmd('SXT', 'a') + S, { isCommand: (a: readonly string[]) => a[0] !== 'SXT' }, ['unknown-command', 33]],
+    ['a torn tail (aof-load-truncated no): where yes would cut', S + S + S.slice(0, 20), { loadTruncated: false }, ['eof', 66]],
+    ['a torn MULTI (aof-load-truncated no): before the MULTI', S + MULTI + S + S.slice(0, 5), { loadTruncated: false }, ['eof', 33]],
+    ['an RDB decoder error: its offset', 'REDIS0011xxxxxxx', { rdb: fakeRdb(100, Object.assign(new Error('bad'), { offset: 12 })) }, ['rdb', 12]],
+  ] as const)('%s', (_, input, opts, want) => {
+    expect(at(input, opts as Partial<AofReaderOptions>)).toEqual(want);
+  });
+});

@@ -68,6 +68,12 @@ export interface AofLoadResult {
   error?: AofLoadError;
   /** The RDB decoder's exception, for error 'rdb'. */
   cause?: unknown;
+  /**
+   * For a failure, the byte offset it is at: the start of the bad line ('format', 'read'), of the
+   * unknown command, of the torn command ('eof': where aof-load-truncated would cut), or the RDB
+   * decoder's offset ('rdb').
+   */
+  failedAt?: number;
   /** For 'truncated': the size to cut the file to. */
   truncateTo?: number;
   /** True when the file ended inside MULTI: the queued commands must not run. */
@@ -127,16 +133,29 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
   let argc = 0;
   let argLen = 0;
   let argv: string[] = [];
-  let failure: { error: AofLoadError; cause?: unknown } | undefined;
+  let failure: { error: AofLoadError; cause?: unknown; at: number } | undefined;
 
   const warn = (message: string): void => void log.push({ level: 'warning', message });
   const notice = (message: string): void => void log.push({ level: 'notice', message });
 
   function fail(error: AofLoadError, message: string, cause?: unknown): void {
     warn(message);
-    failure = cause === undefined ? { error } : { error, cause };
+    const at = failureOffset(error, cause);
+    failure = cause === undefined ? { error, at } : { error, cause, at };
     phase = Phase.Done;
     ib.clear();
+  }
+
+  /** Where a failure is, for `failedAt` (see there). */
+  function failureOffset(error: AofLoadError, cause: unknown): number {
+    if (error === 'unknown-command') return validUpTo;
+    if (error === 'eof') return inMulti ? validBeforeMulti : validUpTo;
+    if (error === 'rdb') {
+      const o = (cause as { offset?: unknown } | undefined)?.offset;
+      // Without the decoder's offset: where the RDB part starts.
+      return typeof o === 'number' ? o : offset;
+    }
+    return offset;
   }
 
   function consume(n: number): void {
@@ -337,6 +356,7 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
       };
       if (failure) {
         result.error = failure.error;
+        result.failedAt = failure.at;
         if (failure.cause !== undefined) result.cause = failure.cause;
       }
       if (truncateTo !== undefined && !failure) result.truncateTo = truncateTo;

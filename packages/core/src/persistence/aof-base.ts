@@ -94,3 +94,11 @@ export async function* respBase(rdb: AsyncIterable<Uint8Array>, opts: RespBaseOp
   decoder.end();
   if (out.length > 0) yield out.take();
 }
+
+/** `chunks` as they are, `count` told each one's size (a rewrite's base size). */
+export async function* counting(chunks: AsyncIterable<Uint8Array>, count: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const c of chunks) {
+    count(c.length);
+    yield c;
+  }
+}

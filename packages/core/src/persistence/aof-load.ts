@@ -13,20 +13,12 @@ import {
   manifestFileName, needsUpgrade, planAofLoad, upgradeOldAof, type AofLogLine, type AofManifest,
 } from '../aof/index.ts';
 import type { Storage } from '../storage/storage.ts';
-import { createRdbLoader, loadingProgress, startLoading, stopLoading } from './load.ts';
+import { createRdbLoader, loadingProgress, readAhead, startLoading, stopLoading } from './load.ts';
+import { AofLoadError, aofStepError, missingFileError } from './load-errors.ts';
 
 export type AofLog = (line: AofLogLine) => void;
 
-/** The AOF cannot be loaded: Redis logs `log` and exits(1). */
-export class AofLoadError extends Error {
-  override name = 'AofLoadError';
-  constructor(
-    message: string,
-    readonly log: AofLogLine[],
-  ) {
-    super(message);
-  }
-}
+export { AofLoadError };
 
 export const aofPath = (dir: string, name: string): string => `${dir}/${name}`;
 
@@ -92,7 +84,11 @@ export async function loadAof(
     if (present.has(path)) sizes.set(ai.name, await fileSize(storage, path));
   }
   const plan = planAofLoad(m, (name) => sizes.get(name));
-  if (plan.status === 'failed') throw new AofLoadError(plan.log[0]!.message, plan.log);
+  if (plan.status === 'failed') {
+    for (const line of plan.log) log(line);
+    const missing = [m.base, ...m.incrs].find((ai) => ai !== null && !sizes.has(ai.name));
+    throw missingFileError(engine, dir, missing?.name ?? '', plan.log);
+  }
   const lastIncr = m.incrs[m.incrs.length - 1];
   const summary: AofLoadSummary = {
     status: plan.status === 'load' ? 'ok' : plan.status,
@@ -117,7 +113,7 @@ export async function loadAof(
           rdb: () => createRdbLoader(engine, { aofBase: true }),
           isCommand: (argv) => engine.table.get(argv[0]!) !== undefined,
         });
-        for await (const chunk of storage.readChunks(aofPath(dir, step.info.name))) {
+        for await (const chunk of readAhead(storage.readChunks(aofPath(dir, step.info.name)))) {
           loaded += chunk.length;
           for (const argv of reader.push(chunk)) replay(engine, client, argv);
           loadingProgress(engine, loaded);
@@ -130,8 +126,7 @@ export async function loadAof(
         const verdict = judgeStep(step, result);
         for (const line of verdict.log) log(line);
         if (verdict.fatal) {
-          const lines = [...result.log, ...verdict.log];
-          throw new AofLoadError(lines[lines.length - 1]?.message ?? 'AOF loading failed', lines);
+          throw aofStepError(engine, dir, step, result, [...result.log, ...verdict.log]);
         }
         if (verdict.truncateTo !== undefined) {
           const f = await storage.openAppend(aofPath(dir, step.info.name));

@@ -17,7 +17,7 @@ import { AOFRW_FAILED_TO_START, AOFRW_IN_PROGRESS } from '../reply/errors.ts';
 import { Status } from '../reply/reply.ts';
 import { strerror, type AofContext, type RewriteJob } from './aof-context.ts';
 import { writeManifest } from './aof-load.ts';
-import { respBase } from './aof-base.ts';
+import { counting, respBase } from './aof-base.ts';
 import { startSnapshot } from './snapshot.ts';
 import type { WritePath } from './aof-write.ts';
 
@@ -82,8 +82,13 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       incrName = during === 'wait-rewrite' ? incrFileName(ctx.name, ctx.manifest.incrSeq + 1) : begun.open;
       if (incrName === null) return;
       const f = await ctx.storage.openAppend(ctx.path(incrName));
-      if (f.size > 0) await f.truncate(0);
-      if (begun.persist) await writeManifest(ctx.storage, ctx.dir, ctx.name, begun.manifest);
+      try {
+        if (f.size > 0) await f.truncate(0);
+        if (begun.persist) await writeManifest(ctx.storage, ctx.dir, ctx.name, begun.manifest);
+      } catch (e) {
+        await f.close().catch(() => {}); // not attached: nobody else would (a browser keeps it locked)
+        throw e;
+      }
       ctx.manifest = begun.manifest;
       if (ctx.rewrite !== job && (ctx.state === 'off' || ctx.rewrite !== undefined)) {
         await f.close();
@@ -240,11 +245,4 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
     ],
   };
   return self;
-}
-
-async function* counting(chunks: AsyncIterable<Uint8Array>, count: (n: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const c of chunks) {
-    count(c.length);
-    yield c;
-  }
 }

@@ -33,7 +33,10 @@ export interface AofSide extends AofPersistence {
   openOnStart(loaded: { baseSize: number; totalSize: number; lastIncrSize: number }): Promise<void>;
   /** The durability barrier (engine.durability). */
   barrier(): Promise<void> | undefined;
-  /** CONFIG SET appendonly (and appendfsync): applies a changed value. */
+  /**
+   * CONFIG SET appendonly, appendfsync, aof-disable-auto-gc: applies a changed value. Also called
+   * once after the startup load, for a change made while loading (applyAppendOnlyConfig).
+   */
   applyConfig(): void;
   cron(): void;
   /** A promise for the rewrite running now, if any (tests). */
@@ -55,6 +58,7 @@ export function createAof(
   const wp = createWritePath(ctx);
   const commit = createCommit(ctx, wp);
   const rw = createRewriter(ctx, wp);
+  let autoGc = ctx.cfg('aof-disable-auto-gc') !== 'yes';
 
   /** startAppendOnly (CONFIG SET appendonly yes). */
   function turnOn(): void {
@@ -141,6 +145,10 @@ export function createAof(
       if (want && ctx.state === 'off') turnOn();
       else if (!want && ctx.state !== 'off') turnOff();
       commit.policyChanged();
+      // updateAofAutoGCEnabled: turning GC back on deletes the history at once.
+      const gc = ctx.cfg('aof-disable-auto-gc') !== 'yes';
+      if (gc && !autoGc) void ctx.enqueue(() => rw.deleteHistory()).catch(() => {});
+      autoGc = gc;
     },
     cron() {
       if (engine.loading) return;

@@ -252,10 +252,9 @@ describe('aof.tcl', () => {
     await s.close();
   });
 
-  // BUG: persistence/index.ts reads `appendonly` once before loading and, after the load, opens the
-  // AOF (or not) by that value: a CONFIG SET appendonly made while loading (the command is allowed
-  // then) is never applied (Redis calls applyAppendOnlyConfig() after loadDataFromDisk).
-  it.fails('Allow changing appendonly config while loading from AOF on startup', async () => {
+  // A CONFIG SET appendonly made while loading (the command is allowed then) is applied once the
+  // load is done, as Redis's applyAppendOnlyConfig() after loadDataFromDisk.
+  it('Allow changing appendonly config while loading from AOF on startup', async () => {
     const g = gated(incrOnly(cmd('SET', 'foo', 'bar').repeat(50)), INCR1);
     const { e, advance } = engineFor({});
     const starting = attach(e, advance, g.storage);
@@ -268,9 +267,9 @@ describe('aof.tcl', () => {
     await s.close();
   });
 
-  // BUG: the same, the other way round: a dump.rdb being loaded with appendonly no and CONFIG SET
-  // appendonly yes meanwhile ends with aof_enabled:0 and no AOF written.
-  it.fails('Allow changing appendonly config while loading from RDB on startup', async () => {
+  // The same, the other way round: a dump.rdb loaded with appendonly no, CONFIG SET appendonly yes
+  // meanwhile: the AOF is started (a rewrite) after the load.
+  it('Allow changing appendonly config while loading from RDB on startup', async () => {
     const src = createEngine({ now: () => T0 });
     for (let i = 0; i < 100; i++) src.connect().exec(['SET', `k${i}`, 'v'.repeat(50)]);
     const g = gated(storageOf({ 'dump.rdb': concat(snapshotSync(src)) }), 'dump.rdb');
@@ -620,10 +619,9 @@ describe('aof-multi-part.tcl', () => {
     await s2.close();
   });
 
-  // BUG: CONFIG SET aof-disable-auto-gc no does not delete the history files: persistence/aof.ts
-  // applyConfig() only looks at appendonly and appendfsync (Redis: updateAofAutoGCEnabled calls
-  // aofDelHistoryFiles() at once). They go only at the next rewrite or restart.
-  it.fails('AOF enable/disable auto gc: re-enabling GC deletes the history files at once', async () => {
+  // CONFIG SET aof-disable-auto-gc no deletes the history files at once (Redis's
+  // updateAofAutoGCEnabled calls aofDelHistoryFiles()), not at the next rewrite or restart.
+  it('AOF enable/disable auto gc: re-enabling GC deletes the history files at once', async () => {
     const s = await boot(createMemoryStorage(), { 'aof-disable-auto-gc': 'yes' });
     await s.r('SET', 'a', '1');
     await s.r('BGREWRITEAOF');

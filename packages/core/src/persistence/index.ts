@@ -10,12 +10,14 @@
 import type { Engine } from '../engine/engine.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createAof, type AofOptions, type AofSide } from './aof.ts';
-import { loadAof, readManifest, upgradeIfNeeded, type AofLog, type AofLoadSummary } from './aof-load.ts';
+import { manifestFileName } from '../aof/index.ts';
+import { aofPath, loadAof, readManifest, upgradeIfNeeded, type AofLog, type AofLoadSummary } from './aof-load.ts';
 import { loadRdb } from './load.ts';
+import { withFile } from './load-errors.ts';
 import { createRdbFile, installPersistence } from './rdb-file.ts';
 import type { BackgroundJobs, Persistence } from './types.ts';
 
-export { AofLoadError } from './aof-load.ts';
+export { AofLoadError, describeLoadError } from './load-errors.ts';
 export type { AofLog } from './aof-load.ts';
 export type { AofOptions, AofSide } from './aof.ts';
 // For hosts' offline tools (larder export/import): a dataset in, a dataset out.
@@ -44,7 +46,9 @@ export async function attachPersistence(
   const appendonly = engine.config.value('appendonly') === 'yes';
   const dir = engine.config.value('appenddirname') as string;
   const name = engine.config.value('appendfilename') as string;
-  let manifest = await readManifest(storage, dir, name);
+  let manifest = await readManifest(storage, dir, name).catch((e: unknown) => {
+    throw withFile(e, aofPath(dir, manifestFileName(name)));
+  });
   let loaded: AttachedPersistence['loaded'] = { source: 'none' };
   let summary: AofLoadSummary = { status: 'not-exist', baseSize: 0, totalSize: 0, lastIncrSize: 0 };
   if (appendonly) {
@@ -53,8 +57,10 @@ export async function attachPersistence(
     loaded = { source: 'aof', ...summary };
   } else {
     const file = engine.config.value('dbfilename') as string;
-    if ((await storage.list()).includes(file)) {
-      await loadRdb(engine, storage.readChunks(file), { totalBytes: 0 });
+    if (await rdbPresent(storage, file)) {
+      await loadRdb(engine, storage.readChunks(file), { totalBytes: 0 }).catch((e: unknown) => {
+        throw withFile(e, file);
+      });
       loaded = { source: 'rdb' };
       log({ level: 'notice', message: 'DB loaded from disk' });
     }
@@ -95,5 +101,21 @@ export async function attachPersistence(
     },
   };
   installPersistence(engine, p);
+  // applyAppendOnlyConfig after the load: a CONFIG SET appendonly made while loading.
+  aof.applyConfig();
   return p;
+}
+
+/**
+ * Whether dbfilename is there to load. Only "does not exist" means start empty: a name listed as
+ * no file (a directory, a file it cannot read) fails the start as it does in Redis (rdb.tcl
+ * "Server should not start if RDB file can't be open"), with the file named on the error.
+ */
+async function rdbPresent(storage: Storage, file: string): Promise<boolean> {
+  if ((await storage.list()).includes(file)) return true;
+  try {
+    return (await storage.read(file)) !== undefined;
+  } catch (e) {
+    throw withFile(e, file);
+  }
 }

@@ -5,6 +5,8 @@ import { createRdbDecoder, decodeRdb, type RdbRecord } from './decoder.ts';
 import { RdbError } from './errors.ts';
 import { encodeIntset } from './intset.ts';
 import { encodeListpack } from './listpack.ts';
+import { encodeZiplist } from './ziplist.ts';
+import type { ZSetValue } from '../types/zset/zset.ts';
 import type { RdbOutput } from './output.ts';
 import { rawRdb, rawString, shape } from './testing.ts';
 
@@ -56,7 +58,10 @@ describe('RDB header and trailer', () => {
   it('verifies the CRC64, naming both values and where the trailer is', () => {
     const bytes = rawRdb(9, (o) => str(o, 'k', 'v'), 'bad');
     const e = failure(bytes);
-    expect(e.message).toMatch(/^Wrong RDB checksum expected: \([0-9a-f]+\) got: \([0-9a-f]+\)\. Aborting now\./);
+    expect(e.message).toMatch(/^Wrong RDB checksum expected: \([0-9a-f]+\) but got \([0-9a-f]+\)\. Aborting now\./);
+    // Redis 7.0.15's order: expected = the CRC computed over the file, got = the one stored in it.
+    const stored = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8).getBigUint64(0, true);
+    expect(/but got \(([0-9a-f]+)\)/.exec(e.message)?.[1]).toBe(stored.toString(16));
     expect(e.offset).toBe(bytes.length - 8);
     expect(decodeRdb(bytes, { verifyChecksum: false }).keys).toBe(1);
   });
@@ -320,9 +325,27 @@ describe('RDB values', () => {
     ['an intset', C.RDB_TYPE_SET_INTSET, () => encodeIntset(['1', '2']).subarray(0, 10), 'Intset integrity check failed'],
     ['a listpack', C.RDB_TYPE_HASH_LISTPACK, () => encodeListpack(['f', 'v']).subarray(1), 'integrity check failed'],
     ['an odd listpack hash', C.RDB_TYPE_HASH_LISTPACK, () => encodeListpack(['f']), 'integrity check failed'],
-    ['a listpack zset with a bad score', C.RDB_TYPE_ZSET_LISTPACK, () => encodeListpack(['m', 'abc']), 'integrity check failed'],
+    ['a listpack zset with a NaN score', C.RDB_TYPE_ZSET_LISTPACK, () => encodeListpack(['m', 'nan']), 'integrity check failed'],
   ])('refuses a damaged blob: %s', (_, type, blob, message) => {
     expect(failure(rawRdb(10, (o) => (o.u8(type), o.string('k'), o.blob(blob())))).message).toContain(message);
+  });
+
+  // Scores as redis-server 7.0.15 reads them from this blob (RESTORE of a crafted payload, then
+  // ZRANGE WITHSCORES): zzlStrtod, strtod over the first 127 bytes, 0 when nothing converts.
+  const SCORES: Array<[string, string, number]> = [
+    ['a', 'abc', 0], ['b', '1.5xyz', 1.5], ['c', ' \t0x10', 16], ['d', '-inf', -Infinity], ['e', '1e', 1],
+    ['f', '0x1.8p1', 3], ['g', '.5', 0.5], ['h', '\xa01', 0], ['i', 'infinityx', Infinity], ['j', '1e400', Infinity],
+    ['k', '', 0], ['l', '+.e1', 0], ['m', '0x', 0], ['n', '  -.25E+1q', -2.5], ['o', '1' + '0'.repeat(130), 1e126],
+    ['p', '\v7', 7], ['q', 'INF', Infinity], ['r', '0X1P-2', 0.25], ['s', '1e-400', 0], ['t', '9007199254740993', 9007199254740992],
+  ];
+
+  it.each([
+    ['listpack', C.RDB_TYPE_ZSET_LISTPACK, encodeListpack],
+    ['ziplist', C.RDB_TYPE_ZSET_ZIPLIST, encodeZiplist],
+  ])('reads %s zset scores that are not plain numbers as Redis does', (_, type, encode) => {
+    const blob = encode(SCORES.flatMap(([m, text]) => [m, text]));
+    const z = one(rawRdb(10, (o) => (o.u8(type), o.string('z'), o.blob(blob)))).value as ZSetValue;
+    for (const [m, , score] of SCORES) expect([m, z.score(m)]).toEqual([m, score]);
   });
 
   it('refuses a quicklist node with an unknown container', () => {

@@ -121,7 +121,7 @@ export function createRdbDecoder(handler: RdbHandler, opts: RdbDecoderOptions = 
       r.need(8);
       const stored = readU64LE(r.b, r.p);
       summary.checksum = stored;
-      if (verify && stored !== 0n && !crc.matches(r.b, r.p)) r.fail(wrongChecksum(stored, crc.value));
+      if (verify && stored !== 0n && !crc.matches(r.b, r.p)) r.fail(wrongChecksum(crc.value, stored));
       r.p += 8;
       state = State.Done;
       return;

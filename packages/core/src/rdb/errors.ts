@@ -9,6 +9,8 @@ import { rdbTypeName } from './constants.ts';
 export class RdbError extends Error {
   override name = 'RdbError';
   readonly code = 'CORRUPT' as const;
+  /** The storage name of the file being read, once a loader knows it (a payload has none). */
+  file?: string;
   constructor(
     /** The message alone (Redis's text where it has one), without the offset. */
     readonly reason: string,
@@ -37,8 +39,9 @@ export const cantHandleVersion = (v: number): string => `Can't handle RDB format
 export const unknownType = (t: number): string => `Unknown RDB encoding type ${t}`;
 export const unknownLength = (b: number): string => `Unknown length encoding ${b} in rdbLoadLen()`;
 export const unknownStringEncoding = (k: number): string => `Unknown RDB string encoding type ${k}`;
+/** Redis 7.0.15's rdb.c: `expected` is the CRC computed over the file, `got` the one stored in it. */
 export const wrongChecksum = (expected: bigint, got: bigint): string =>
-  `Wrong RDB checksum expected: (${expected.toString(16)}) got: (${got.toString(16)}). Aborting now.`;
+  `Wrong RDB checksum expected: (${expected.toString(16)}) but got (${got.toString(16)}). Aborting now.`;
 export const integrityFailed = (what: string): string => `${what} integrity check failed.`;
 export const moduleAux = (name: string): string => `The RDB file contains AUX module data I can't load: no matching module '${name}'`;
 export const tooManyDatabases = (n: number): string =>
