@@ -24,7 +24,7 @@ export interface OpfsDir {
   /** The file handle for `name`, or undefined when it does not exist (and `create` is false). */
   file(name: string, create: boolean): Promise<FileSystemFileHandle | undefined>;
   list(): Promise<string[]>;
-  /** A closed file's bytes in chunks, through getFile() (which needs no handle and takes no lock). */
+  /** A closed file's bytes in chunks, through a temporary sync access handle. */
   readChunks(file: FileSystemFileHandle, name: string, chunkSize: number): AsyncGenerator<Uint8Array>;
   remove(name: string): Promise<void>;
   /** Releases the lock. */
@@ -37,6 +37,21 @@ const hasOpfs = (): boolean => typeof navigator !== 'undefined' && typeof naviga
 async function storesFolder(create: boolean): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();
   return root.getDirectoryHandle('larder', { create });
+}
+
+/** How long a file of this store may stay held by a process that has died (its lock already released). */
+const RELEASE_WAIT_MS = 3_000;
+
+async function handleWhenReleased(file: FileSystemFileHandle, what: string): Promise<SyncAccessHandle> {
+  const deadline = Date.now() + RELEASE_WAIT_MS;
+  for (;;) {
+    try {
+      return await syncHandle(file, what);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'LOCKED' || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 }
 
 export async function openOpfsDir(store: string): Promise<OpfsDir> {
@@ -103,22 +118,26 @@ export async function openOpfsDir(store: string): Promise<OpfsDir> {
       return names;
     },
     async *readChunks(file, name, chunkSize) {
-      let blob: File;
+      // Through a sync handle, not getFile(): a File's size comes from the browser's metadata, which
+      // can lag behind a sync handle's writes until that handle is closed — and a tab that just died
+      // may hold one for a few ms after its store lock is released (a takeover then read an empty
+      // file once in the tests). Taking the handle waits for that release; getSize() is the truth.
+      const h = await handleWhenReleased(file, `reading ${name}`);
       try {
-        blob = await file.getFile();
-      } catch (e) {
-        if (isNotFound(e)) return;
-        throw storageError(e, `reading ${name}`, 'opfs');
-      }
-      for (let o = 0; o < blob.size; o += chunkSize) {
-        live();
-        let chunk: ArrayBuffer;
-        try {
-          chunk = await blob.slice(o, o + chunkSize).arrayBuffer();
-        } catch (e) {
-          throw storageError(e, `reading ${name}`, 'opfs');
+        const size = h.getSize();
+        for (let o = 0; o < size; o += chunkSize) {
+          live();
+          const chunk = new Uint8Array(Math.min(chunkSize, size - o));
+          let n: number;
+          try {
+            n = h.read(chunk, { at: o });
+          } catch (e) {
+            throw storageError(e, `reading ${name}`, 'opfs');
+          }
+          yield n === chunk.length ? chunk : chunk.subarray(0, n);
         }
-        yield new Uint8Array(chunk);
+      } finally {
+        h.close();
       }
     },
     async remove(name) {
