@@ -118,10 +118,9 @@ export async function openOpfsDir(store: string): Promise<OpfsDir> {
       return names;
     },
     async *readChunks(file, name, chunkSize) {
-      // Through a sync handle, not getFile(): a File's size comes from the browser's metadata, which
-      // can lag behind a sync handle's writes until that handle is closed — and a tab that just died
-      // may hold one for a few ms after its store lock is released (a takeover then read an empty
-      // file once in the tests). Taking the handle waits for that release; getSize() is the truth.
+      // Through a sync handle, not getFile(): a tab that just died may hold a file's handle for a
+      // few ms after its store lock is released, and taking the handle waits for that release, so
+      // what is read is everything the dead tab wrote (getSize() of the handle, not a File snapshot).
       const h = await handleWhenReleased(file, `reading ${name}`);
       try {
         const size = h.getSize();
@@ -157,9 +156,31 @@ export async function openOpfsDir(store: string): Promise<OpfsDir> {
   };
 }
 
-/** Removes a store's OPFS folder; LOCKED while any of its files (or its lock) is open. */
+/**
+ * Removes a store's OPFS folder; LOCKED while the store is open anywhere. The store's lock is taken
+ * first: Chromium's recursive removeEntry deletes every entry that is not held before it meets one
+ * that is, so removing a store another tab holds would delete its log and then fail (seen in the
+ * tests). With the lock held, nothing else can be writing.
+ */
 export async function removeOpfsStore(store: string): Promise<void> {
   if (!hasOpfs()) return;
+  let dir: FileSystemDirectoryHandle;
+  try {
+    dir = await (await storesFolder(false)).getDirectoryHandle(store);
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw storageError(e, `removing OPFS folder larder/${store}`, 'opfs');
+  }
+  const lock = await syncHandle(await dir.getFileHandle('.lock', { create: true }), `removing OPFS store ${store}`);
+  try {
+    for await (const entry of (dir as unknown as IterableDir).values()) {
+      if (entry.name !== '.lock') await dir.removeEntry(entry.name, { recursive: true });
+    }
+  } catch (e) {
+    throw storageError(e, `removing OPFS folder larder/${store}`, 'opfs');
+  } finally {
+    lock.close();
+  }
   try {
     await (await storesFolder(false)).removeEntry(store, { recursive: true });
   } catch (e) {
