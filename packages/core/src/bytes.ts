@@ -48,6 +48,19 @@ export function binaryToText(s: string): string {
   return NON_ASCII.test(s) ? decoder.decode(binaryToBytes(s)) : s;
 }
 
+/** The parts as one new array (always a copy: callers may keep or change it). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /** A value the public API accepts as a Redis string: text (sent as UTF-8), bytes, or a number. */
 export type Input = string | Uint8Array | number | bigint;
 

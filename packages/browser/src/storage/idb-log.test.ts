@@ -26,7 +26,7 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.leng
 async function contents(f: IdbFiles, name: string): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const c of f.readChunks(name)) parts.push(c);
-  return concat([new Uint8Array(0), ...parts]);
+  return concat(parts);
 }
 
 const noop = (): void => {};

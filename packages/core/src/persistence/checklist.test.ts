@@ -8,6 +8,7 @@
  * storage, and the digest is the dataset compared key by key (type, value, encoding, TTL).
  * A case Larder fails is `it.fails`, with the bug in a comment above it.
  */
+import { concatBytes as concat } from '../bytes.ts';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
@@ -28,15 +29,6 @@ const cmd = (...argv: string[]): string => `*${argv.length}\r\n${argv.map((a) =>
 const bytes = (s: string): Uint8Array => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 const latin1 = (b: Uint8Array | undefined): string => (b === undefined ? '<none>' : String.fromCharCode(...b));
 const tick = (): Promise<void> => new Promise((res) => setTimeout(res, 0));
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 
 /** A storage holding `files` (text, one byte per char). */
 function storageOf(files: Record<string, string | Uint8Array>): MemoryStorage {

@@ -13,6 +13,7 @@
  * caller chooses it: `versionFor`/`datasetVersion` give the lowest one the content needs (9 when
  * nothing needs a listpack type, else 10, what Redis 7.0 writes); reference §1.13.
  */
+import { concatBytes } from '../bytes.ts';
 import type { Value } from '../keyspace/object.ts';
 import * as C from './constants.ts';
 import { RdbOutput, type Sink } from './output.ts';
@@ -157,17 +158,8 @@ export function encodeRdb(
     for (const [k, e] of db) w.key(k, e.value, e.expireAt);
   });
   w.end();
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
-}
+/** Kept under its old name for the codec's users. */
+export { concatBytes as concat };

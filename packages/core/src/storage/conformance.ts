@@ -4,6 +4,7 @@
  * browser worker (test/browser/storage.test.ts), where vitest cannot reach. A failed check throws
  * an Error saying what differed.
  */
+import { concatBytes } from '../bytes.ts';
 import { StorageError, type Storage } from './storage.ts';
 
 export interface ConformanceTarget {
@@ -28,13 +29,7 @@ const text = (s: string): Uint8Array => new Uint8Array([...s].map((c) => c.charC
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   for await (const c of it) parts.push(c);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Index of the first difference, or -1 (element-by-element equality is too slow for megabytes). */

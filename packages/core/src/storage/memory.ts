@@ -3,6 +3,7 @@
  * the files as a crash would leave them — everything `writeAtomic` finished and every flushed
  * append, plus (optionally) a torn part of what was appended but not yet flushed.
  */
+import { concatBytes as concat } from '../bytes.ts';
 import { StorageError, type AppendFile, type Storage } from './storage.ts';
 
 interface MemFile {
@@ -23,15 +24,6 @@ export interface MemoryStorage extends Storage {
   setFull(full: boolean): void;
 }
 
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 
 export function createMemoryStorage(initial: Map<string, Uint8Array> = new Map()): MemoryStorage {
   const files = new Map<string, MemFile>();
