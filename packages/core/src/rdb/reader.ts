@@ -6,7 +6,7 @@
  * the decoder then waits for more input and re-reads the whole record from its start. Once the
  * input is complete (`final` true) the same read is a truncation, reported as corruption.
  */
-import { bytesToBinary } from '../bytes.ts';
+import { bytesToBinary, nativeLatin1, NATIVE_LATIN1_MIN } from '../bytes.ts';
 import { lzfDecompressInto, lzfPlausible } from './lzf.ts';
 import { RDB_32BITLEN, RDB_64BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './constants.ts';
 import { corrupt, INVALID_LZF, invalidDouble, SHORT_READ, unknownLength, unknownStringEncoding } from './errors.ts';
@@ -35,10 +35,12 @@ const DECODER_MIN = 128;
  * String.fromCharCode.apply over a reused packed array (apply over a typed array takes V8's slow
  * generic path, about half the speed); for longer pure-ASCII runs the platform's UTF-8 decoder,
  * identical to latin1 below 0x80 (TextDecoder('latin1') would be windows-1252, wrong for
- * 0x80..0x9f). Past APPLY_MAX, bytes.ts's chunked apply.
+ * 0x80..0x9f). Past APPLY_MAX, bytes.ts's chunked apply. A host's native decoder
+ * (bytes.ts, setLatin1Decoder) beats them all from NATIVE_LATIN1_MIN bytes.
  */
 export function binaryOf(b: Uint8Array, start: number, end: number): string {
   const n = end - start;
+  if (nativeLatin1 !== undefined && n >= NATIVE_LATIN1_MIN) return nativeLatin1(b, start, end);
   if (n >= DECODER_MIN) {
     let high = 0;
     for (let i = start; i < end; i++) high |= b[i]!;
