@@ -13,10 +13,11 @@
  * Each worker also holds a liveness lock of its own, which the owner polls to close connections
  * left behind by tabs that went away.
  */
-import type { Wire } from '@larder/core/client';
-import { errorToWire } from '@larder/core/client';
-import type { Result } from '../protocol.ts';
-import { channelName, ownerLock, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams, type Request } from '../protocol.ts';
+import { errorToWire, type Wire } from '@larder/core/client';
+import {
+  channelName, ownerLock, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams,
+  type Request, type Result,
+} from '../protocol.ts';
 import { openOwner, type Owner } from './owner.ts';
 import { createRemote, type Remote } from './remote.ts';
 
