@@ -14,8 +14,10 @@ export interface OpenLarderOptions {
   /** The store's name. Tabs that open the same name share one dataset. */
   name: string;
   /**
-   * The worker to host the store in. Default: `@larder/browser/worker` next to this module, which
-   * works unbundled and with bundlers that follow `new URL(..., import.meta.url)`.
+   * The worker to host the store in: `() => new Worker(new URL('./larder.worker.ts', import.meta.url),
+   * { type: 'module' })` with a file that imports `@larder/browser/worker` (README, "Shipping the
+   * worker"). Default: the package's built worker next to this module, for bundlers that follow
+   * `new URL(..., import.meta.url)` inside dependencies.
    */
   worker?: Worker | (() => Worker);
   /** When writes are durable: after each flush ('always'), within a second (default), or when the browser decides. */
@@ -72,7 +74,8 @@ function configOf(o: OpenLarderOptions): Record<string, string> {
   return c;
 }
 
-const defaultWorker = (): Worker => new Worker(new URL('./worker/index.js', import.meta.url), { type: 'module' });
+// This file is dist/client/open.js once built; the worker entry is dist/worker/index.js.
+const defaultWorker = (): Worker => new Worker(new URL('../worker/index.js', import.meta.url), { type: 'module' });
 
 /**
  * @example
