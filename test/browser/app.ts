@@ -4,7 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { buildBundles, launchChromium, serveDir, type Chromium, type Served } from './harness.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { buildBundles, launchChromium, removeDir, serveDir, tmpProfile, type Chromium, type Served } from './harness.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -20,6 +21,31 @@ export async function openAppPage(browser: Chromium, origin: string): Promise<Pa
   await page.addScriptTag({ url: '/app.js', type: 'module' });
   await page.waitForFunction('window.larderReady === true');
   return page;
+}
+
+export interface AppSession {
+  served: Served;
+  /** Replace it after killing it: relaunch on `profile`. */
+  browser: Chromium;
+  readonly profile: string;
+}
+
+/**
+ * For a describe block: the app served and a Chromium on a fresh persistent profile, both stopped
+ * and the profile removed after the block.
+ */
+export function appSession(): AppSession {
+  const s = { profile: tmpProfile() } as AppSession;
+  beforeAll(async () => {
+    s.served = await serveApp();
+    s.browser = await launchChromium(s.profile);
+  });
+  afterAll(async () => {
+    await s.browser?.kill();
+    await s.served?.close();
+    removeDir(s.profile);
+  });
+  return s;
 }
 
 export { launchChromium, type Chromium, type Served };

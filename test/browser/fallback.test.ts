@@ -7,9 +7,8 @@
  * Replay a failing kill trial with LARDER_FALLBACK_SEED=<the printed seed>.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openAppPage, serveApp, type Chromium, type Served } from './app.ts';
-import { removeDir, tmpProfile } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession, openAppPage, launchChromium } from './app.ts';
 import { openIn, readLog, seededRandom, seedFrom, startWriter } from './trial.ts';
 
 const KILL_TRIALS = 3;
@@ -32,24 +31,12 @@ const opfsStores = (page: Page): Promise<string[]> =>
   });
 
 describe('fallback: the log in IndexedDB', () => {
-  let served: Served;
-  let browser: Chromium;
-  const profile = tmpProfile();
-
-  beforeAll(async () => {
-    served = await serveApp();
-    browser = await launchChromium(profile);
-  });
-  afterAll(async () => {
-    await browser?.kill();
-    await served?.close();
-    removeDir(profile);
-  });
+  const app = appSession();
 
   it('keeps writes across a reload and says its storage is idb:<name>', async () => {
     // always: a reload right after the last reply must find it (everysec's pagehide flush races the unload).
     const options = { name: 'fallback', log: 'idb', appendfsync: 'always' };
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     expect(await openIn(page, options)).toMatchObject({ role: 'owner', storage: 'idb:fallback' });
     await page.evaluate(async () => {
       const l = (globalThis as any).larder;
@@ -83,7 +70,7 @@ describe('fallback: the log in IndexedDB', () => {
   });
 
   it('says in INFO persistence that the log is in IndexedDB', async () => {
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     await openIn(page, { name: 'fallback-info', log: 'idb' });
     const info: string = await page.evaluate(() => (globalThis as any).larder.call('INFO', 'persistence'));
     await page.close();
@@ -91,11 +78,11 @@ describe('fallback: the log in IndexedDB', () => {
     expect(info).toMatch(/\r\nlarder_log_backend:idb\r\n/);
   });
 
-  it('loses no acknowledged write when the browser is killed (appendfsync always)', async () => {
+  it('loses no acknowledged write when the app.browser is killed (appendfsync always)', async () => {
     console.log(`fallback kill trials seed ${seed} (replay: LARDER_FALLBACK_SEED=${seed})`);
     const rand = seededRandom(seed);
     const options = { name: 'fallback-kill', log: 'idb', appendfsync: 'always' };
-    let page = await openAppPage(browser, served.origin);
+    let page = await openAppPage(app.browser, app.served.origin);
     await openIn(page, options);
     let recovered = 0;
     const stats = { trials: 0, acked: 0, recovered: 0, lost: 0 };
@@ -103,13 +90,13 @@ describe('fallback: the log in IndexedDB', () => {
       const log = await startWriter(page, recovered, Math.floor(rand() * 2 ** 32));
       const delay = 200 + Math.floor(rand() * 1000);
       await sleep(delay);
-      await browser.kill();
-      browser = await launchChromium(profile);
-      page = await openAppPage(browser, served.origin);
+      await app.browser.kill();
+      app.browser = await launchChromium(app.profile);
+      page = await openAppPage(app.browser, app.served.origin);
       expect(await openIn(page, options)).toMatchObject({ storage: 'idb:fallback-kill' });
       const got = await readLog(page);
       const where = `trial ${trial} (seed ${seed}, kill after ${delay} ms, acked ${log.acked}, reserved ${log.reserved}, ` +
-        `recovered before ${recovered}, now ${got.length}); errors: ${browser.errors().join(' | ')}`;
+        `recovered before ${recovered}, now ${got.length}); errors: ${app.browser.errors().join(' | ')}`;
       expect(log.error, where).toBeUndefined();
       expect({ firstBad: got.firstBad, badValue: got.badValue }, where).toEqual({ firstBad: -1, badValue: undefined });
       expect(got.length, where).toBeLessThanOrEqual(log.reserved);

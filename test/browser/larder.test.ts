@@ -3,31 +3,18 @@
  * OPFS log and IndexedDB snapshots, reloads, pub/sub, export/import, and several tabs sharing one
  * owner. Each test uses its own store name; the profile is persistent (as users' are).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openAppPage, serveApp, type Chromium, type Served } from './app.ts';
-import { removeDir, tmpProfile } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession, openAppPage } from './app.ts';
 
 // page.evaluate bodies run in the page, where these exist.
 declare const openLarder: (o: object) => Promise<any>;
 declare const larders: Record<string, any>;
 
 describe('@larder/browser in Chromium', () => {
-  let served: Served;
-  let browser: Chromium;
-  const profile = tmpProfile();
-
-  beforeAll(async () => {
-    served = await serveApp();
-    browser = await launchChromium(profile);
-  });
-  afterAll(async () => {
-    await browser?.kill();
-    await served?.close();
-    removeDir(profile);
-  });
+  const app = appSession();
 
   it('runs commands with the typed API, pipelines, transactions and Redis errors', async () => {
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     const out = await page.evaluate(async () => {
       const l = await openLarder({ name: 'basics', appendfsync: 'always' });
       const r: Record<string, unknown> = { info: l.info };
@@ -68,7 +55,7 @@ describe('@larder/browser in Chromium', () => {
   });
 
   it('answers a blocking command when another tab pushes, keeping the connection\'s order', async () => {
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     const out = await page.evaluate(async () => {
       const owner = await openLarder({ name: 'blocking' });
       const follower = await openLarder({ name: 'blocking' });
@@ -87,7 +74,7 @@ describe('@larder/browser in Chromium', () => {
   });
 
   it('keeps acknowledged writes across a reload', async () => {
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     await page.evaluate(async () => {
       const l = await openLarder({ name: 'reload', appendfsync: 'always' });
       await l.hset('h', { a: '1', b: '2' });
@@ -116,7 +103,7 @@ describe('@larder/browser in Chromium', () => {
   });
 
   it('delivers pub/sub messages and keyspace notifications to callbacks and async iterators', async () => {
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     const got = await page.evaluate(async () => {
       const l = await openLarder({ name: 'pubsub', notifyKeyspaceEvents: 'KEA' });
       const seen: unknown[] = [];
@@ -141,7 +128,7 @@ describe('@larder/browser in Chromium', () => {
   });
 
   it('exports a dump.rdb and imports it into another store', async () => {
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     const out = await page.evaluate(async () => {
       const a = await openLarder({ name: 'export-a' });
       await a.set('s', 'v');
@@ -162,7 +149,7 @@ describe('@larder/browser in Chromium', () => {
   });
 
   it('shares one owner across tabs; a follower takes over when the owner closes', async () => {
-    const tabs = await Promise.all([0, 1, 2].map(() => openAppPage(browser, served.origin)));
+    const tabs = await Promise.all([0, 1, 2].map(() => openAppPage(app.browser, app.served.origin)));
     const roles: string[] = [];
     for (const [i, t] of tabs.entries()) {
       roles.push(await t.evaluate(async (i) => {

@@ -11,9 +11,8 @@
  * base). Then writes resume with no call from the app (the AOF retries every second), and after a
  * reload every acknowledged write is there.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openAppPage, serveApp, type Chromium, type Served } from './app.ts';
-import { removeDir, tmpProfile } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession, openAppPage, type Chromium } from './app.ts';
 import { openIn } from './trial.ts';
 
 const NAME = 'quota';
@@ -27,22 +26,10 @@ type Cdp = Awaited<ReturnType<Chromium['context']['newCDPSession']>>;
 const usageAndQuota = (cdp: Cdp, origin: string) => cdp.send('Storage.getUsageAndQuota', { origin });
 
 describe('quota: a full origin', () => {
-  let served: Served;
-  let browser: Chromium;
-  const profile = tmpProfile();
-
-  beforeAll(async () => {
-    served = await serveApp();
-    browser = await launchChromium(profile);
-  });
-  afterAll(async () => {
-    await browser?.kill();
-    await served?.close();
-    removeDir(profile);
-  });
+  const app = appSession();
 
   it('refuses writes with QUOTA_EXCEEDED, serves reads, loses nothing, and resumes once space is freed', async () => {
-    const page = await openAppPage(browser, served.origin);
+    const page = await openAppPage(app.browser, app.served.origin);
     await openIn(page, OPTIONS);
     // The ballast: another IndexedDB database of this site, committed strictly.
     await page.evaluate(async (size) => {
@@ -61,13 +48,13 @@ describe('quota: a full origin', () => {
       db.close();
     }, BALLAST);
     // A page session: the browser-level one answers this method with "Internal error" in Chromium 156.
-    const cdp = await browser.context.newCDPSession(page);
-    const before = await usageAndQuota(cdp, served.origin);
+    const cdp = await app.browser.context.newCDPSession(page);
+    const before = await usageAndQuota(cdp, app.served.origin);
     expect(before.usage).toBeGreaterThan(BALLAST);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: served.origin, quotaSize: before.usage + HEADROOM });
-    expect(await usageAndQuota(cdp, served.origin)).toMatchObject({ quota: before.usage + HEADROOM, overrideActive: true });
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: app.served.origin, quotaSize: before.usage + HEADROOM });
+    expect(await usageAndQuota(cdp, app.served.origin)).toMatchObject({ quota: before.usage + HEADROOM, overrideActive: true });
 
-    // Write 1 KB values, 16 in flight, until the browser refuses; keep every acknowledged key.
+    // Write 1 KB values, 16 in flight, until the app.browser refuses; keep every acknowledged key.
     const filled = await page.evaluate(async () => {
       const l = (globalThis as any).larder;
       const value = 'q'.repeat(1024);
@@ -137,7 +124,7 @@ describe('quota: a full origin', () => {
       }
     });
     console.log(`quota: writes resumed ${JSON.stringify(resumed)} after the ballast was deleted`);
-    expect(resumed.error, browser.logs().filter((x) => x.includes('larder[')).join('\n')).toBeUndefined();
+    expect(resumed.error, app.browser.logs().filter((x) => x.includes('larder[')).join('\n')).toBeUndefined();
     const held = await page.evaluate(async (acked: number[]) => {
       const values = await (globalThis as any).larder.mget(...acked.map((i) => `k${i}`));
       return values.filter((v: string | null) => v !== null).length;
@@ -155,6 +142,6 @@ describe('quota: a full origin', () => {
       return { missing: acked.filter((_, j) => values[j] === null), after: await l.get('after') };
     }, filled.acked);
     expect(back).toEqual({ missing: [], after: 'resumed' });
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: served.origin });
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: app.served.origin });
   });
 });

@@ -81,6 +81,8 @@ describe('browser storage errors in Chromium', () => {
     const second = await browser!.newTab(`${served.origin}/?second`);
     expect(await workerCall(first.page, worker, { op: 'hold', store: 'shared' })).toEqual({ description: 'opfs+idb:shared', logBackend: 'opfs' });
     expect(await workerCall(second.page, worker, { op: 'try-open', store: 'shared' })).toEqual({ open: 'LOCKED', delete: 'LOCKED' });
+    // The refused delete touched nothing: the holder still has its log.
+    expect(await workerCall(first.page, worker, { op: 'held-log' })).toBe('held;');
     // SIGKILL of the first tab's renderer (a crashed tab) releases its sync handles.
     process.kill(first.rendererPid, 'SIGKILL');
     let reply: Record<string, string> = {};

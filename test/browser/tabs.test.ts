@@ -14,9 +14,8 @@
  *   owner-changed).
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openAppPage, serveApp, type Chromium, type Served } from './app.ts';
-import { removeDir, tmpProfile } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession, openAppPage } from './app.ts';
 import { ownerLock } from '../../packages/browser/src/protocol.ts';
 
 const NAME = 'tabs-crash';
@@ -38,25 +37,13 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
 }
 
 describe('tabs: the owner tab crashes mid-stream', () => {
-  let served: Served;
-  let browser: Chromium;
-  const profile = tmpProfile();
-
-  beforeAll(async () => {
-    served = await serveApp();
-    browser = await launchChromium(profile);
-  });
-  afterAll(async () => {
-    await browser?.kill();
-    await served?.close();
-    removeDir(profile);
-  });
+  const app = appSession();
 
   /** A tab with its renderer's pid (the one new renderer around its creation). */
   async function openTab(): Promise<{ page: Page; pid: number }> {
-    const before = new Set(await browser.rendererPids());
-    const page = await openAppPage(browser, served.origin);
-    const fresh = (await browser.rendererPids()).filter((p) => !before.has(p));
+    const before = new Set(await app.browser.rendererPids());
+    const page = await openAppPage(app.browser, app.served.origin);
+    const fresh = (await app.browser.rendererPids()).filter((p) => !before.has(p));
     expect(fresh, 'each tab has a renderer process of its own').toHaveLength(1);
     return { page, pid: fresh[0]! };
   }
@@ -192,6 +179,6 @@ describe('tabs: the owner tab crashes mid-stream', () => {
       expect(missing, `tab ${t}: acknowledged writes missing`).toEqual([]);
       expect([...got].filter((i) => !(i >= 0 && i < log.reserved)), `tab ${t}: never sent`).toEqual([]);
     }
-    expect(browser.errors().filter((e) => !e.includes('[crash]'))).toEqual([]);
+    expect(app.browser.errors().filter((e) => !e.includes('[crash]'))).toEqual([]);
   });
 });

@@ -26,9 +26,9 @@ export type Latin1Decoder = (bytes: Uint8Array, start: number, end: number) => s
 
 /**
  * The host's native latin1 decoder, when it gave one (setLatin1Decoder). Core has no platform
- * APIs, so it cannot reach Node's `Buffer.prototype.latin1Slice` itself, which converts a 100-byte
- * value 4–5× faster than any pure-JS route (measured) — and loading an RDB spends about a third of
- * its time building these strings. (TextDecoder('latin1') is no substitute: it is windows-1252.)
+ * APIs, so it cannot reach one itself; the Node host's converts a 100-byte value 4–5× faster than
+ * any pure-JS route (measured), and loading an RDB spends about a third of its time building these
+ * strings. (TextDecoder('latin1') is no substitute: it is windows-1252.)
  */
 export let nativeLatin1: Latin1Decoder | undefined;
 

@@ -43,3 +43,20 @@ export const closedError = (): StorageError =>
 
 export const handleClosedError = (name: string): StorageError =>
   new StorageError('CLOSED', `${name}: append handle is closed`);
+
+/**
+ * Runs `fn` again while it fails with LOCKED, for up to `ms`. A killed tab's OPFS handles are
+ * released a little after its Web Lock and its store lock (~40 ms measured): whoever takes over
+ * waits for that rather than failing.
+ */
+export async function retryWhileLocked<T>(fn: () => Promise<T>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'LOCKED' || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

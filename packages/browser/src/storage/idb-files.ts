@@ -124,20 +124,14 @@ export async function openIdbFiles(dbName: string, onTerminated: () => void): Pr
       if (!rec) return;
       pins.set(rec.gen, (pins.get(rec.gen) ?? 0) + 1);
       try {
-        // One chunk ahead: the next read runs while the caller decodes this one.
-        const fetch = (i: number): Promise<Uint8Array | undefined> =>
-          i < rec.lengths.length ? db.get('chunks', [rec.gen, i]) : Promise.resolve(undefined);
-        let next = fetch(0);
         for (let i = 0; i < rec.lengths.length; i++) {
           live();
           let chunk: Uint8Array | undefined;
           try {
-            chunk = await next;
+            chunk = await db.get('chunks', [rec.gen, i]);
           } catch (e) {
             throw storageError(e, `reading ${name}`, 'idb');
           }
-          next = fetch(i + 1);
-          next.catch(() => {});
           if (!chunk) throw new StorageError('CORRUPT', `${name}: chunk ${i} of generation ${rec.gen} is missing`);
           // An append file's tail chunk may have grown since the record was read: keep the snapshot.
           if (chunk.length > rec.lengths[i]!) chunk = chunk.subarray(0, rec.lengths[i]);

@@ -6,7 +6,7 @@
  * is released with its process, ~40 ms). The same call proves OPFS sync handles work here, which
  * is how `log: 'auto'` decides.
  */
-import { closedError, storageError } from './errors.ts';
+import { closedError, retryWhileLocked, storageError } from './errors.ts';
 import { checkName } from './names.ts';
 import { syncHandle, type SyncAccessHandle } from './opfs-file.ts';
 
@@ -41,18 +41,6 @@ async function storesFolder(create: boolean): Promise<FileSystemDirectoryHandle>
 
 /** How long a file of this store may stay held by a process that has died (its lock already released). */
 const RELEASE_WAIT_MS = 3_000;
-
-async function handleWhenReleased(file: FileSystemFileHandle, what: string): Promise<SyncAccessHandle> {
-  const deadline = Date.now() + RELEASE_WAIT_MS;
-  for (;;) {
-    try {
-      return await syncHandle(file, what);
-    } catch (e) {
-      if ((e as { code?: unknown }).code !== 'LOCKED' || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 export async function openOpfsDir(store: string): Promise<OpfsDir> {
   let dir: FileSystemDirectoryHandle;
@@ -121,7 +109,7 @@ export async function openOpfsDir(store: string): Promise<OpfsDir> {
       // Through a sync handle, not getFile(): a tab that just died may hold a file's handle for a
       // few ms after its store lock is released, and taking the handle waits for that release, so
       // what is read is everything the dead tab wrote (getSize() of the handle, not a File snapshot).
-      const h = await handleWhenReleased(file, `reading ${name}`);
+      const h = await retryWhileLocked(() => syncHandle(file, `reading ${name}`), RELEASE_WAIT_MS);
       try {
         const size = h.getSize();
         for (let o = 0; o < size; o += chunkSize) {

@@ -12,6 +12,7 @@ import { createEngine, errorToWire, ReplyError, setInfoFields, toWire, type Engi
 import { attachPersistence, loadingState, type AttachedPersistence } from '@larder/core/persistence';
 import { exportRdb, importDataset } from '@larder/core/transfer';
 import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
+import { retryWhileLocked } from '../storage/errors.ts';
 import { batchConnection, type BatchConnection } from './connection.ts';
 import { macrotask } from './macrotask.ts';
 import { watchQuota, type QuotaWatch } from './quota.ts';
@@ -40,28 +41,13 @@ export interface OwnerHooks {
   log(level: string, message: string): void;
 }
 
+/** A killed owner's files may stay held a little after its Web Lock is released (errors.ts). */
 const LOCKED_RETRY_MS = 5_000;
-
-/**
- * Opens the files and restores. A killed tab's OPFS handles are released a little after its Web
- * Lock (~40 ms measured), so a LOCKED storage is retried for a few seconds before giving up.
- */
-async function openStorage(params: OpenParams): Promise<BrowserStorage> {
-  const deadline = Date.now() + LOCKED_RETRY_MS;
-  for (;;) {
-    try {
-      return await createBrowserStorage({ name: params.name, log: params.log });
-    } catch (e) {
-      if ((e as { code?: unknown }).code !== 'LOCKED' || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<Owner> {
   let persisted: boolean | undefined;
   if (params.persist) persisted = await navigator.storage?.persist?.().catch(() => false);
-  const raw = await openStorage(params);
+  const raw = await retryWhileLocked(() => createBrowserStorage({ name: params.name, log: params.log }), LOCKED_RETRY_MS);
   const quota: QuotaWatch = watchQuota(raw);
   const storage = quota.storage;
   const engine = createEngine({ config: { appendonly: 'yes', ...params.config } });
