@@ -150,13 +150,17 @@ export class Engine {
    * (no persistence, another policy, or only reads since the last flush). All replies released
    * after one barrier share its flush: that is the group commit. Rejects with the storage error
    * when the flush fails; the host must then not acknowledge the writes it was holding.
+   *
+   * Under everysec and no the barrier hands the AOF buffer to the file now; with `endOfTurn` it
+   * waits for the hand-off at the end of the current event-loop task instead, so that a server
+   * handling many sockets in one turn writes the file once for all of them (Redis's beforeSleep).
    */
-  sync(): Promise<void> | undefined {
-    return this.durability?.barrier();
+  sync(endOfTurn = false): Promise<void> | undefined {
+    return this.durability?.barrier(endOfTurn);
   }
 
   /** Installed by persistence; see `sync`. */
-  durability: { barrier(): Promise<void> | undefined } | undefined;
+  durability: { barrier(endOfTurn: boolean): Promise<void> | undefined } | undefined;
 
   /** SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN... find persistence here (persistence/types.ts). */
   persistence: Persistence | undefined;

@@ -4,7 +4,8 @@
  *
  * Barrier, every policy: no reply leaves before its unit's bytes are in the file, so a killed
  * process loses no acknowledged write. everysec and no hand the buffer to the file in the barrier
- * itself. `always` returns the next group commit, which hands and flushes everything written
+ * itself, or (endOfTurn, for servers) in the hand-off `wrote` scheduled at the end of the task,
+ * which then settles every barrier that waited for it. `always` returns the next group commit, which hands and flushes everything written
  * before it starts: one group runs at a time, after the current task, and requests arriving while
  * it flushes join the following one, which starts after the task that ends the running one. On a
  * file with `flushSync` the group flushes synchronously, as Redis fsyncs in beforeSleep: the loop
@@ -26,8 +27,8 @@ import type { AofContext } from './aof-context.ts';
 import type { WritePath } from './aof-write.ts';
 
 export interface Commit {
-  /** The durability barrier (engine.durability). */
-  barrier(): Promise<void> | undefined;
+  /** The durability barrier (engine.durability); `endOfTurn`: see engine.sync. */
+  barrier(endOfTurn?: boolean): Promise<void> | undefined;
   /** Hands, then makes durable, everything written so far (everysec's timer, shutdown, close, retries). */
   flush(): Promise<void>;
   /**
@@ -52,6 +53,16 @@ interface Group {
   reject(e: unknown): void;
 }
 
+function newGroup(): Group {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
 export function createCommit(ctx: AofContext, wp: WritePath): Commit {
   const { units } = wp;
   const policy = (): string => ctx.cfg('appendfsync');
@@ -62,31 +73,35 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
   let asyncFlushes = 0;
   let everysecTimer: unknown;
   let drainScheduled = false;
+  /** Barriers waiting for the end-of-task hand-off (everysec, no). */
+  let handOff: Group | undefined;
   /** A synchronous group commit has waited its one extra turn. */
   let yielded = false;
   let closed = false;
 
   function endOfTask(): void {
     drainScheduled = false;
-    wp.drain();
+    const group = handOff;
+    handOff = undefined;
+    if (group === undefined) {
+      wp.drain();
+      return;
+    }
+    const done = barrier();
+    if (done === undefined) group.resolve();
+    else done.then(group.resolve, group.reject);
   }
 
   /** The next group commit, opened (and scheduled) if need be. */
   function joinGroup(): Promise<void> {
     if (next === undefined) {
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      next = { promise, resolve, reject };
+      next = newGroup();
       if (flushing === undefined) ctx.schedule(runGroup);
     }
     return next.promise;
   }
 
-  function barrier(): Promise<void> | undefined {
+  function barrier(endOfTurn = false): Promise<void> | undefined {
     if (ctx.state === 'off') return undefined;
     if (policy() === 'always') {
       if (units.written <= Math.max(units.durable, units.refused)) return undefined;
@@ -94,6 +109,8 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
       return joinGroup();
     }
     if (units.written <= Math.max(units.handed, units.refused)) return undefined;
+    // The hand-off `wrote` scheduled is still ahead: wait for it rather than write now.
+    if (endOfTurn && drainScheduled) return (handOff ??= newGroup()).promise;
     if (wp.drain()) return undefined;
     if (wp.error !== undefined) {
       units.refused = units.written;

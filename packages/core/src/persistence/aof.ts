@@ -32,7 +32,7 @@ export interface AofSide extends AofPersistence {
   /** aofOpenIfNeededOnServerStart + aofDelHistoryFiles, after a load with appendonly yes. */
   openOnStart(loaded: { baseSize: number; totalSize: number; lastIncrSize: number }): Promise<void>;
   /** The durability barrier (engine.durability). */
-  barrier(): Promise<void> | undefined;
+  barrier(endOfTurn?: boolean): Promise<void> | undefined;
   /**
    * CONFIG SET appendonly, appendfsync, aof-disable-auto-gc: applies a changed value. Also called
    * once after the startup load, for a change made while loading (applyAppendOnlyConfig).

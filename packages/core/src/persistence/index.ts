@@ -78,7 +78,7 @@ export async function attachPersistence(
   };
   const cron = (): void => aof.cron();
   engine.cronJobs.push(cron);
-  const durability = { barrier: () => aof.barrier() };
+  const durability = { barrier: (endOfTurn: boolean) => aof.barrier(endOfTurn) };
   engine.durability = durability;
 
   let closing: Promise<void> | undefined;
