@@ -10,6 +10,7 @@ import localforage from 'localforage';
 import { openLarder } from '@larder/browser';
 import { createClient, fromWire } from '@larder/core/client';
 import { batchingTransport } from '../../packages/browser/src/client/transport.ts';
+import { commandCount, pushCommand } from '../../packages/browser/src/protocol.ts';
 import { layout, restoreBuild, restoreOpen, restoreSplit } from './browser-page-restore.mjs';
 
 /** One 100-byte value (printable, so every store keeps it as the same string). */
@@ -123,7 +124,8 @@ async function check(name) {
 async function split(kind, { policy = 'no', calls = 2000, n = 10_000 } = {}) {
   if (kind === 'client-only' || kind === 'client-batching') return clientOnly(kind, n);
   const { api, larder: l } = probes[policy];
-  const batch = Array.from({ length: n }, (_, i) => ['SET', key(i), VALUE]);
+  const batch = [];
+  for (let i = 0; i < n; i++) pushCommand(batch, ['SET', key(i), VALUE]);
   const conn = await api.connect(undefined);
   // Warm the message path up (the first calls of a round pay for JIT and scheduling).
   for (let i = 0; i < 200; i++) await api.echo(i);
@@ -133,7 +135,7 @@ async function split(kind, { policy = 'no', calls = 2000, n = 10_000 } = {}) {
   if (kind === 'echo') for (let i = 0; i < calls; i++) await api.echo(i);
   else if (kind === 'awaited-set') for (let i = 0; i < calls; i++) await l.set(key(i), VALUE);
   else if (kind === 'awaited-get') for (let i = 0; i < calls; i++) await l.get(key(i));
-  else if (kind === 'fake-exec-1') for (let i = 0; i < calls; i++) await api.fakeExec(conn, [['SET', key(i), VALUE]]);
+  else if (kind === 'fake-exec-1') for (let i = 0; i < calls; i++) await api.fakeExec(conn, [3, 'SET', key(i), VALUE]);
   else if (kind === 'inflight-set') {
     ops = n;
     await Promise.all(Array.from({ length: n }, (_, i) => l.set(key(i), VALUE)));
@@ -160,7 +162,7 @@ async function clientOnly(kind, n) {
   const OK = { s: 'OK' };
   const transport = kind === 'client-only'
     ? { send: () => Promise.resolve(fromWire(OK)) }
-    : batchingTransport({ exec: async (_conn, batch) => batch.map(() => OK) }, Promise.resolve('fake'));
+    : batchingTransport({ exec: async (_conn, batch) => new Array(commandCount(batch)).fill(OK) }, Promise.resolve('fake'));
   const c = createClient(transport);
   const t0 = performance.now();
   await Promise.all(Array.from({ length: n }, (_, i) => c.set(key(i), VALUE)));

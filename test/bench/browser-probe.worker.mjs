@@ -9,6 +9,7 @@ import { createEngine } from '@larder/core';
 import { attachPersistence } from '@larder/core/persistence';
 import { createBrowserStorage } from '@larder/browser/storage';
 import { createHost } from '../../packages/browser/src/worker/host.ts';
+import { commandCount } from '../../packages/browser/src/protocol.ts';
 import { createMemoryStorage } from '../../packages/core/src/storage/memory.ts';
 
 const host = createHost();
@@ -52,8 +53,8 @@ expose({
     } finally {
       stats.ms += performance.now() - t0;
       stats.calls++;
-      stats.commands += batch.length;
-      stats.maxBatch = Math.max(stats.maxBatch, batch.length);
+      stats.commands += commandCount(batch);
+      stats.maxBatch = Math.max(stats.maxBatch, commandCount(batch));
     }
   },
   /** Inside-the-worker time spent in exec since the last call (and the batch shape it saw). */
@@ -65,7 +66,7 @@ expose({
   /** A comlink round trip that does nothing: the floor of an awaited call. */
   echo: (x) => x,
   /** A batch carried both ways like exec's, answered with SET's reply and no engine at all. */
-  fakeExec: (_conn, batch) => batch.map(() => OK),
+  fakeExec: (_conn, batch) => new Array(commandCount(batch)).fill(OK),
   /** The engine alone in this worker (no persistence, no messages): SETs per second, synchronously. */
   engineOnly(n, value) {
     const engine = createEngine({ config: { appendonly: 'no', save: '' } });

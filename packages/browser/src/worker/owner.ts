@@ -16,13 +16,13 @@ import { retryWhileLocked } from '../storage/errors.ts';
 import { batchConnection, type BatchConnection } from './connection.ts';
 import { macrotask } from './macrotask.ts';
 import { watchQuota, type QuotaWatch } from './quota.ts';
-import type { OpenParams } from '../protocol.ts';
+import { commandCount, type Batch, type OpenParams } from '../protocol.ts';
 
 export interface Owner {
   readonly storage: BrowserStorage;
   readonly engine: Engine;
   readonly persisted: boolean | undefined;
-  exec(conn: string, batch: string[][]): Promise<Wire[]>;
+  exec(conn: string, batch: Batch): Promise<Wire[]>;
   /** Opens connection `conn` now (it is also opened on its first batch), with its push target. */
   connect(conn: string, onPush: ((m: Wire) => void) | undefined): void;
   disconnect(conn: string): void;
@@ -104,7 +104,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
       // A batch whose writes could not be made durable acknowledges none of them.
       return open(conn, undefined).run(batch).then(
         (replies) => replies.map(encode),
-        (e: unknown) => batch.map(() => errorToWire(e)),
+        (e: unknown) => new Array<Wire>(commandCount(batch)).fill(errorToWire(e)),
       );
     },
     connect: (conn, onPush) => void open(conn, onPush),

@@ -3,7 +3,7 @@
  * rest translate option objects into Redis's words (`BUILDERS`). Both are checked against the
  * `Commands` interface, so a method cannot exist in the types without a builder.
  */
-import type { Input } from '../bytes.ts';
+import { toBinary, type Input } from '../bytes.ts';
 import type { CommandName } from './commands.ts';
 import type { ScanOptions, ScoreMember, ZAddOptions, ZRangeOptions, ZStoreOptions } from './options.ts';
 import { pairsToObject, type Decoded } from './decode.ts';
@@ -11,11 +11,6 @@ import { pairsToObject, type Decoded } from './decode.ts';
 /** argv before byte conversion; nested arrays are flattened. */
 export type Args = Array<Input | Input[] | undefined>;
 export type Builder = (...args: any[]) => Args;
-export interface Built {
-  argv: Args;
-  post?: (d: Decoded) => Decoded;
-}
-
 const SIMPLE = [
   'del', 'unlink', 'exists', 'touch', 'type', 'rename', 'renamenx', 'expire', 'pexpire', 'expireat',
   'pexpireat', 'ttl', 'pttl', 'expiretime', 'pexpiretime', 'persist', 'keys', 'randomkey', 'dbsize',
@@ -47,7 +42,8 @@ const store = (o: ZStoreOptions | undefined): Args => [
 ];
 
 const BUILDERS = {
-  set: (k: Input, v: Input, o?: Record<string, unknown>): Args => [
+  // Without options (the common call) no option arrays are built.
+  set: (k: Input, v: Input, o?: Record<string, unknown>): Args => o === undefined ? [k, v] : [
     k, v,
     ...flag(o?.nx as boolean, 'NX'), ...flag(o?.xx as boolean, 'XX'), ...flag(o?.get as boolean, 'GET'),
     ...opt(o?.ex as number, 'EX'), ...opt(o?.px as number, 'PX'), ...opt(o?.exat as number, 'EXAT'),
@@ -119,14 +115,30 @@ void exhaustive;
 
 export const METHOD_NAMES: readonly CommandName[] = [...SIMPLE, ...(Object.keys(BUILDERS) as CommandName[])];
 
-const UPPER = new Map<string, string>(METHOD_NAMES.map((n) => [n, n.toUpperCase()]));
+/** Arguments as byte strings appended to `out` (the command name), nested arrays flattened, undefined skipped. */
+export function toArgv(args: Args, out: string[] = []): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === undefined) continue;
+    if (Array.isArray(a)) for (const x of a) out.push(toBinary(x));
+    else out.push(toBinary(a));
+  }
+  return out;
+}
 
-/** The argv (name first) and post-processing for one typed call. */
-export function buildCall(name: CommandName, args: unknown[]): Built {
+/** A typed method: its call's argv (name first, as byte strings), and the post-processing of its decoded reply. */
+export interface Method {
+  argv(args: unknown[]): string[];
+  post: ((d: Decoded) => Decoded) | undefined;
+}
+
+/**
+ * Made once per method, so that a call does no lookups and builds no result object: a positional
+ * command allocates its argv and nothing else. With many calls in flight the page client's own
+ * work is a large share of a call's cost.
+ */
+export function methodOf(name: CommandName): Method {
   const b = (BUILDERS as Partial<Record<CommandName, Builder>>)[name];
-  const rest = b ? b(...args) : (args as Args);
-  const argv: Args = [UPPER.get(name)!];
-  for (let i = 0; i < rest.length; i++) argv.push(rest[i]);
-  const post = POST[name];
-  return post ? { argv, post } : { argv };
+  const upper = name.toUpperCase();
+  return { argv: b ? (args) => toArgv(b(...args), [upper]) : (args) => toArgv(args as Args, [upper]), post: POST[name] };
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createLarder } from './in-process.ts';
-import { buildCall } from './build.ts';
-import { toArgv } from './larder.ts';
+import { methodOf } from './build.ts';
 import { ReplyError } from '../reply/errors.ts';
 
-const argvOf = (name: Parameters<typeof buildCall>[0], ...args: unknown[]) => toArgv(buildCall(name, args).argv);
+const argvOf = (name: Parameters<typeof methodOf>[0], ...args: unknown[]) => methodOf(name).argv(args);
 
 describe('typed client', () => {
   it('round-trips text, including non-ASCII, as UTF-8 bytes', async () => {

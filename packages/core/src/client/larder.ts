@@ -4,11 +4,11 @@
  * `Transport` — the engine in-process here, a worker or a socket elsewhere — so one API serves every
  * platform.
  */
-import { toBinary, type Input } from '../bytes.ts';
+import type { Input } from '../bytes.ts';
 import { ReplyError } from '../reply/reply-error.ts';
 import type { Reply } from '../reply/reply.ts';
-import { buildCall, METHOD_NAMES, type Args } from './build.ts';
-import type { CommandName, Commands } from './commands.ts';
+import { METHOD_NAMES, methodOf, toArgv } from './build.ts';
+import type { Commands } from './commands.ts';
 import { decodeReply, type Decoded, type DecodeOptions } from './decode.ts';
 
 /** Carries commands to an engine. Replies come back in the order commands were sent. */
@@ -46,36 +46,26 @@ export interface ClientOptions {
   bytes?: boolean;
 }
 
-export function toArgv(args: Args): string[] {
-  const out: string[] = [];
-  for (const a of args) {
-    if (a === undefined) continue;
-    if (Array.isArray(a)) for (const x of a) out.push(toBinary(x));
-    else out.push(toBinary(a));
-  }
-  return out;
-}
+export { toArgv };
 
-type Call = { argv: string[]; post: ((d: Decoded) => Decoded) | undefined };
-
-function prepare(name: CommandName | null, args: unknown[]): Call {
-  if (name === null) return { argv: toArgv(args as Args), post: undefined };
-  const b = buildCall(name, args);
-  return { argv: toArgv(b.argv), post: b.post };
-}
+/** A call as a pipeline holds it: its argv, and what turns its reply into the typed result. */
+type Call = { argv: string[]; then: (r: Reply) => Decoded };
 
 export function createClient<S = string>(transport: Transport, opts: ClientOptions = {}): Larder<S> {
   const dopts: DecodeOptions = { bytes: opts.bytes === true };
-  const finish = (r: Reply, post: Call['post']): Decoded => {
-    const d = decodeReply(r, dopts);
-    return post ? post(d) : d;
-  };
+  const decode = (r: Reply): Decoded => decodeReply(r, dopts);
+  // Per method, made once: its argv builder and its reply's decoding.
+  const methods = METHOD_NAMES.map((name) => {
+    const { argv, post } = methodOf(name);
+    return [name, argv, post ? (r: Reply) => post(decode(r)) : decode] as const;
+  });
+
   // Not an async function: a reply the transport has at once is decoded without extra ticks.
-  const run = (call: Call): Promise<Decoded> => {
+  const run = (argv: string[], then: Call['then']): Promise<Decoded> => {
     try {
-      const r = transport.send(call.argv);
-      if (r instanceof Promise) return r.then((x) => finish(x, call.post));
-      return Promise.resolve(finish(r, call.post));
+      const r = transport.send(argv);
+      if (r instanceof Promise) return r.then(then);
+      return Promise.resolve(then(r));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -93,7 +83,7 @@ export function createClient<S = string>(transport: Transport, opts: ClientOptio
       if (!transaction) {
         const err = replies.find((r) => r instanceof ReplyError);
         if (err) throw err;
-        return replies.map((r, i) => finish(r, calls[i]!.post));
+        return replies.map((r, i) => calls[i]!.then(r));
       }
       await begin;
       const execReply = await end!;
@@ -103,25 +93,25 @@ export function createClient<S = string>(transport: Transport, opts: ClientOptio
       if (!Array.isArray(execReply)) return null;
       const err = execReply.find((r) => r instanceof ReplyError);
       if (err) throw err;
-      return execReply.map((r, i) => finish(r, calls[i]!.post));
+      return execReply.map((r, i) => calls[i]!.then(r));
     };
     const p: Record<string, unknown> = {
-      call: (...args: Input[]) => (calls.push(prepare(null, args)), p),
+      call: (...args: Input[]) => (calls.push({ argv: toArgv(args), then: decode }), p),
       exec,
       get length() {
         return calls.length;
       },
     };
-    for (const name of METHOD_NAMES) p[name] = (...args: unknown[]) => (calls.push(prepare(name, args)), p);
+    for (const [name, argv, then] of methods) p[name] = (...args: unknown[]) => (calls.push({ argv: argv(args), then }), p);
     return p as unknown as Pipeline<S>;
   };
 
   const client: Record<string, unknown> = {
-    call: (...args: Input[]) => run(prepare(null, args)),
+    call: (...args: Input[]) => run(toArgv(args), decode),
     pipeline: () => batch(false),
     multi: () => batch(true),
     close: () => transport.close?.(),
   };
-  for (const name of METHOD_NAMES) client[name] = (...args: unknown[]) => run(prepare(name, args));
+  for (const [name, argv, then] of methods) client[name] = (...args: unknown[]) => run(argv(args), then);
   return client as unknown as Larder<S>;
 }

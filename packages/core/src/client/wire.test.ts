@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/engine.ts';
 import { ReplyError } from '../reply/errors.ts';
-import { Double, MapReply, NIL_ARRAY, Push, Replies, SetReply, Status, VerbatimString, type Reply } from '../reply/reply.ts';
+import { Double, MapReply, NIL_ARRAY, OK, Push, QUEUED, Replies, SetReply, Status, VerbatimString, type Reply } from '../reply/reply.ts';
 import { StorageError } from '../storage/storage.ts';
 import { LarderError, errorToWire, fromWire, toWire, type Wire } from './wire.ts';
 
@@ -32,6 +32,15 @@ describe('wire replies', () => {
       expect(fromWire(clone(toWire(r)))).toEqual(r);
     }
     engine.close();
+  });
+
+  it('sends OK and QUEUED as one shared object each, which a message clones once', () => {
+    const replies = [new Status('OK'), OK, QUEUED, new Status('QUEUED'), new Status('PONG')].map(toWire);
+    expect(replies[0]).toBe(replies[1]);
+    expect(replies[2]).toBe(replies[3]);
+    const cloned = clone(replies) as Wire[];
+    expect(cloned[0]).toBe(cloned[1]);
+    expect(cloned.map(fromWire)).toEqual([OK, OK, QUEUED, QUEUED, new Status('PONG')]);
   });
 
   it('throws errors other than replies, keeping class and code', () => {
