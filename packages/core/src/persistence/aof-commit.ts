@@ -5,9 +5,10 @@
  * Barrier, every policy: no reply leaves before its unit's bytes are in the file, so a killed
  * process loses no acknowledged write. everysec and no hand the buffer to the file in the barrier
  * itself, or (endOfTurn, for servers) in the hand-off `wrote` scheduled at the end of the task,
- * which then settles every barrier that waited for it. `always` returns the next group commit, which hands and flushes everything written
- * before it starts: one group runs at a time, after the current task, and requests arriving while
- * it flushes join the following one, which starts after the task that ends the running one. On a
+ * which then settles every barrier that waited for it. `always` returns the next group commit,
+ * which hands and flushes everything written before it starts: one group runs at a time, after
+ * the current task, and requests arriving while it flushes join the following one, which starts
+ * after the task that ends the running one. On a
  * file with `flushSync` the group flushes synchronously, as Redis fsyncs in beforeSleep: the loop
  * is blocked meanwhile, so every request that arrives joins the next group whole, and is read in
  * one poll (measured with 50 clients: ~29 writes per fdatasync, Redis ~26; on the thread pool the
