@@ -1,3 +1,5 @@
+import { concatBytes } from '@larder/core';
+
 // The crash tests' records: record i is "<i>:" then a filler whose length and byte depend on i,
 // so any reordering, gap, duplicate or torn overwrite shows when the file is compared with them.
 export function record(i: number): Uint8Array {
@@ -19,13 +21,7 @@ export function recordsStream(length: number): Uint8Array {
     parts.push(r);
     n += r.length;
   }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Snapshot version v for the atomic-write test: "V<v>;<size>;" then bytes that depend on v. */

@@ -5,8 +5,8 @@ import { createEngine } from '../engine/engine.ts';
 import { createMemoryStorage } from '../storage/memory.ts';
 import { StorageError, type AppendFile, type Storage } from '../storage/storage.ts';
 import { attachPersistence } from './index.ts';
+import { noTimers } from './testing.ts';
 
-const noTimers = { setTimeout: () => 0, clearTimeout: () => {} };
 
 /** Memory storage counting its append files' writes; `failNext` makes the next one throw. */
 function countingStorage(): Storage & { writes: number; failNext: boolean; crash(): Storage } {

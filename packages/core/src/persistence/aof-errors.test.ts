@@ -12,14 +12,13 @@ import { show } from '../commands/testing.ts';
 import { createMemoryStorage, type MemoryStorage } from '../storage/memory.ts';
 import { StorageError, type AppendFile, type Storage, type StorageErrorCode } from '../storage/storage.ts';
 import { attachPersistence, type AttachedPersistence } from './index.ts';
-import type { AofTimers } from './aof.ts';
+import { noTimers } from './testing.ts';
 
 const T0 = 1_795_000_000_000;
 const FULL = '-MISCONF Errors writing to the AOF file: No space left on device';
 const cmd = (...argv: string[]): string => `*${argv.length}\r\n${argv.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
 const latin1 = (b: Uint8Array | undefined): string => (b === undefined ? '<none>' : String.fromCharCode(...b));
 const tick = (): Promise<void> => new Promise((res) => setTimeout(res, 0));
-const noTimers: AofTimers = { setTimeout: () => 0, clearTimeout: () => {} };
 
 /** Memory storage whose append files fail their next writes or flushes on demand. */
 function faultyStorage(inner: MemoryStorage): Storage & { failWrites(n: number, code?: StorageErrorCode): void; failFlushes(n: number): void } {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/engine.ts';
 import { createMemoryStorage } from '../storage/memory.ts';
 import { attachPersistence } from './index.ts';
+import { noTimers } from './testing.ts';
 
-const noTimers = { setTimeout: () => 0, clearTimeout: () => {} };
 
 describe('AOF flush()', () => {
   for (const policy of ['no', 'everysec'] as const) {

@@ -17,7 +17,8 @@ import { show } from '../commands/testing.ts';
 import { createMemoryStorage, type MemoryStorage } from '../storage/memory.ts';
 import type { AppendFile, Storage } from '../storage/storage.ts';
 import { attachPersistence } from './index.ts';
-import type { AofTimers, SyncFlushable } from './aof.ts';
+import type { SyncFlushable } from './aof.ts';
+import { fakeTimers } from './testing.ts';
 
 const T0 = 1_795_000_000_000;
 
@@ -88,22 +89,6 @@ function slowStorage(inner: MemoryStorage, gate: () => Promise<void>, syncFlush:
   };
 }
 
-function fakeTimers(): AofTimers & { fire(): void } {
-  const fns = new Map<number, () => void>();
-  let id = 0;
-  return {
-    setTimeout(fn) {
-      fns.set(++id, fn);
-      return id;
-    },
-    clearTimeout: (h) => void fns.delete(h as number),
-    fire() {
-      const all = [...fns.values()];
-      fns.clear();
-      for (const fn of all) fn();
-    },
-  };
-}
 
 type Action = 'write' | 'rewrite' | 'step' | 'second' | 'cron' | 'toggle';
 

@@ -11,45 +11,19 @@ import { infoString } from '../engine/info.ts';
 import { show } from '../commands/testing.ts';
 import { createMemoryStorage, type MemoryStorage } from '../storage/memory.ts';
 import { attachPersistence, type AttachedPersistence, type AttachOptions } from './index.ts';
-import type { AofTimers } from './aof.ts';
+import { fakeTimers } from './testing.ts';
 
 const T0 = 1_795_000_000_000;
 const latin1 = (b: Uint8Array | undefined): string => (b === undefined ? '<none>' : String.fromCharCode(...b));
 const MANIFEST = 'appendonlydir/appendonly.aof.manifest';
 
-interface Fake extends AofTimers {
-  fire(): void;
-  readonly pending: number;
-}
-
-function fakeTimers(): Fake {
-  const fns = new Map<number, () => void>();
-  let id = 0;
-  return {
-    setTimeout(fn) {
-      fns.set(++id, fn);
-      return id;
-    },
-    clearTimeout(h) {
-      fns.delete(h as number);
-    },
-    fire() {
-      const all = [...fns.values()];
-      fns.clear();
-      for (const fn of all) fn();
-    },
-    get pending() {
-      return fns.size;
-    },
-  };
-}
 
 interface Setup {
   e: Engine;
   c: Client;
   p: AttachedPersistence;
   storage: MemoryStorage;
-  timers: Fake;
+  timers: FakeTimers;
   /** Runs a command, then awaits the durability barrier as a host does before replying. */
   r(...argv: string[]): Promise<unknown>;
   file(name: string): Promise<string>;
