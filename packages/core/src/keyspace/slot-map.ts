@@ -123,39 +123,29 @@ export class SlotMap<K extends string, V> {
    * value and returns false. A bulk load's insert-if-absent in one probe.
    */
   insert(key: K, value: V): boolean {
-    let t = this.t;
+    const t = this.t;
     const h = hashKey(key);
-    // One probe: the entry holding the key, or the free slot where it goes.
-    let index = t.index;
-    let mask = t.mask;
-    let i = h & mask;
-    for (;;) {
-      const e = index[2 * i + 1]!;
-      if (e === 0) break;
-      if (index[2 * i] === h && t.kv[2 * (e - 1)] === key) {
-        const was = t.kv[2 * e - 1];
-        t.kv[2 * e - 1] = value;
-        if (was !== HOLE) return false;
-        this.holes--;
-        return true;
-      }
-      i = (i + 1) & mask;
+    // One probe: the slot holding the key, or the free slot where it goes.
+    let i = slotOf(t, key, h);
+    const e = t.index[2 * i + 1]!;
+    if (e !== 0) {
+      const was = t.kv[2 * e - 1];
+      t.kv[2 * e - 1] = value;
+      if (was !== HOLE) return false;
+      this.holes--;
+      return true;
     }
     if (t.used === t.hashes.length) {
       grow(t, (t.mask + 1) * 2);
-      t = this.t;
-      index = t.index;
-      mask = t.mask;
-      i = h & mask;
-      while (index[2 * i + 1] !== 0) i = (i + 1) & mask;
+      i = slotOf(t, key, h);
     }
     const n = t.used++;
     t.hashes[n] = h;
     // Stores, not push: `reserve` may have sized kv ahead (a push would append past that).
     t.kv[2 * n] = key;
     t.kv[2 * n + 1] = value;
-    index[2 * i] = h;
-    index[2 * i + 1] = n + 1;
+    t.index[2 * i] = h;
+    t.index[2 * i + 1] = n + 1;
     return true;
   }
 
@@ -277,18 +267,22 @@ class Walker<T> implements IterableIterator<T> {
   }
 }
 
-/** The entry holding `key` (live or hole), or -1. */
-function find(t: Table, key: string, h: number): number {
+/** The slot holding `key`, or the first free slot of its probe sequence. */
+function slotOf(t: Table, key: string, h: number): number {
   const index = t.index;
   const kv = t.kv;
   const mask = t.mask;
   let i = h & mask;
   for (;;) {
     const e = index[2 * i + 1]!;
-    if (e === 0) return -1;
-    if (index[2 * i] === h && kv[2 * (e - 1)] === key) return e - 1;
+    if (e === 0 || (index[2 * i] === h && kv[2 * (e - 1)] === key)) return i;
     i = (i + 1) & mask;
   }
+}
+
+/** The entry holding `key` (live or hole), or -1. */
+function find(t: Table, key: string, h: number): number {
+  return t.index[2 * slotOf(t, key, h) + 1]! - 1;
 }
 
 /** Records entry `n` (hash `h`) in the first free slot of its probe sequence. */
