@@ -9,7 +9,7 @@
  * Every other tab's worker is a follower and forwards its pages' batches to the owner; the owner
  * answers each to the worker that asked and pushes pub/sub messages to the connection they are for.
  */
-import type { Wire, WireError } from '@larder/core/client';
+import { errorToWire, type Wire, type WireError } from '@larder/core/client';
 
 export type Appendfsync = 'always' | 'everysec' | 'no';
 
@@ -33,6 +33,11 @@ export function commandCount(batch: Batch): number {
   let n = 0;
   for (let i = 0; i < batch.length; i += (batch[i] as number) + 1) n++;
   return n;
+}
+
+/** The replies of a batch that failed as a whole (the owner went away, the AOF refused it): `e` for each command. */
+export function failedBatch(batch: Batch, e: unknown): Wire[] {
+  return new Array<Wire>(commandCount(batch)).fill(errorToWire(e));
 }
 
 export interface OpenParams {

@@ -29,33 +29,28 @@ export function batchConnection(engine: Engine, client: Client): BatchConnection
   return {
     async run(batch) {
       const replies: Array<Reply | Promise<Reply>> = [];
-      let waits = false;
       for (let i = 0; i < batch.length; ) {
         const n = batch[i] as number;
         const argv = batch.slice(i + 1, i + 1 + n) as string[];
         i += n + 1;
+        let late: Promise<Reply>;
         if (tail === null) {
           const r = client.exec(argv);
           if (!(r instanceof Promise)) {
             replies.push(r);
             continue;
           }
-          const late = durable(r);
-          replies.push(late);
-          tail = late;
-          waits = true;
+          late = durable(r);
         } else {
-          const late = durable(tail.then(() => client.exec(argv)));
-          replies.push(late);
-          tail = late;
-          waits = true;
+          late = durable(tail.then(() => client.exec(argv)));
         }
-        const mine = tail;
-        mine.then(
-          () => void (tail === mine && (tail = null)),
-          () => void (tail === mine && (tail = null)),
-        );
+        replies.push(late);
+        tail = late;
+        const done = (): void => void (tail === late && (tail = null));
+        late.then(done, done);
       }
+      // A pending tail means some replies are promises (taken before the await, while none can settle).
+      const waits = tail !== null;
       // Everything this batch ran synchronously reaches the file (and, under `always`, the disk) first.
       await engine.sync();
       // Promise.all over 10,000 plain replies would still make a promise and a reaction for each.

@@ -15,7 +15,7 @@
  */
 import { errorToWire, type Wire } from '@larder/core/client';
 import {
-  channelName, commandCount, ownerLock, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams,
+  channelName, failedBatch, ownerLock, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams,
   type Request, type Result,
 } from '../protocol.ts';
 import { openOwner, type Owner } from './owner.ts';
@@ -158,7 +158,7 @@ export function createHost(): HostApi {
     },
     // A batch that fails as a whole (the owner went away) fails each of its commands.
     exec: (conn, batch) =>
-      (route({ op: 'exec', conn, batch }) as Promise<Wire[]>).catch((e: unknown) => new Array<Wire>(commandCount(batch)).fill(errorToWire(e))),
+      (route({ op: 'exec', conn, batch }) as Promise<Wire[]>).catch((e: unknown) => failedBatch(batch, e)),
     disconnect(conn) {
       local.delete(conn);
       return settle(route({ op: 'disconnect', conn }).then(() => {}));

@@ -8,7 +8,7 @@
  * flush; every policy: after the bytes reached the OPFS file, so a killed tab loses no
  * acknowledged write).
  */
-import { createEngine, errorToWire, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Wire } from '@larder/core';
+import { createEngine, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Wire } from '@larder/core';
 import { attachPersistence, loadingState, type AttachedPersistence } from '@larder/core/persistence';
 import { exportRdb, importDataset } from '@larder/core/transfer';
 import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
@@ -16,7 +16,7 @@ import { retryWhileLocked } from '../storage/errors.ts';
 import { batchConnection, type BatchConnection } from './connection.ts';
 import { macrotask } from './macrotask.ts';
 import { watchQuota, type QuotaWatch } from './quota.ts';
-import { commandCount, type Batch, type OpenParams } from '../protocol.ts';
+import { failedBatch, type Batch, type OpenParams } from '../protocol.ts';
 
 export interface Owner {
   readonly storage: BrowserStorage;
@@ -104,7 +104,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
       // A batch whose writes could not be made durable acknowledges none of them.
       return open(conn, undefined).run(batch).then(
         (replies) => replies.map(encode),
-        (e: unknown) => new Array<Wire>(commandCount(batch)).fill(errorToWire(e)),
+        (e: unknown) => failedBatch(batch, e),
       );
     },
     connect: (conn, onPush) => void open(conn, onPush),
