@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, median, table } from './lib.mjs';
-import { cli, info, populateRandom, redisLoadSeconds, redisOn, tempDir, waitUntil } from './persist-lib.mjs';
+import { appendonlyOn, cli, populateRandom, redisLoadSeconds, redisOn, tempDir } from './persist-lib.mjs';
 
 const x = (a, b) => `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×`;
 
@@ -54,11 +54,7 @@ export async function restore(b, cleanup, { RUNS, KEYS, SIZE, TAIL }) {
   copyFileSync(join(rdbDir, 'dump.rdb'), join(aofDir, 'dump.rdb'));
   r = await redisOn(aofDir, ['--aof-use-rdb-preamble', 'yes']);
   try {
-    cli(r.port, 'CONFIG', 'SET', 'appendonly', 'yes');
-    await waitUntil(() => {
-      const p = info(r.port, 'persistence');
-      return p.aof_rewrite_in_progress === '0' && p.aof_rewrite_scheduled === '0' && p.aof_enabled === '1';
-    }, 100);
+    await appendonlyOn(r.port);
     await pipeToRedis(r.port, tail);
     cli(r.port, 'SHUTDOWN', 'NOSAVE');
   } finally {

@@ -41,6 +41,15 @@ function stopChild(child) {
   });
 }
 
+/** CONFIG SET appendonly yes on redis-server at `port`, resolved once its first rewrite (the AOF base) is done. */
+export async function appendonlyOn(port) {
+  cli(port, 'CONFIG', 'SET', 'appendonly', 'yes');
+  await waitUntil(() => {
+    const p = info(port, 'persistence');
+    return p.aof_rewrite_in_progress === '0' && p.aof_rewrite_scheduled === '0' && p.aof_enabled === '1';
+  }, 100);
+}
+
 /** Seconds from redis-server's "DB loaded from ...: X seconds" log line. */
 export function redisLoadSeconds(dir) {
   const m = /DB loaded from (?:disk|append only file): ([\d.]+) seconds/.exec(readFileSync(join(dir, 'redis.log'), 'latin1'));

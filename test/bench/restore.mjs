@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, median, table } from './lib.mjs';
-import { cli, info, larderOn, populateRandom, redisLoadSeconds, redisOn, tempDir, waitUntil } from './persist-lib.mjs';
+import { appendonlyOn, cli, larderOn, populateRandom, redisLoadSeconds, redisOn, tempDir } from './persist-lib.mjs';
 
 if (process.argv[2] === '--load') {
   // Child mode: load argv[3] (appendonly argv[4]) and print ms and key count as JSON.
@@ -81,11 +81,7 @@ async function aofDataset(src) {
   const dir = copyOf(src, ['dump.rdb']);
   const r = await redisOn(dir, ['--aof-use-rdb-preamble', 'yes']);
   try {
-    cli(r.port, 'CONFIG', 'SET', 'appendonly', 'yes');
-    await waitUntil(() => {
-      const p = info(r.port, 'persistence');
-      return p.aof_rewrite_in_progress === '0' && p.aof_rewrite_scheduled === '0' && p.aof_enabled === '1';
-    }, 100);
+    await appendonlyOn(r.port);
     execFileSync('redis-benchmark', ['-p', String(r.port), '-q', '-t', 'incr', '-n', String(TAIL), '-r', '100000', '-P', '16']);
     cli(r.port, 'SHUTDOWN', 'NOSAVE'); // flushes and fsyncs the AOF
   } catch (e) {
