@@ -57,6 +57,9 @@ const cases: Array<[string, Step[]]> = [
     [['SET', 'a', '1'], OK],
     [['EXPIRE', 'a', '10', 'foo'], '-ERR Unsupported option foo'],
     [['EXPIRE', 'a', 'abc', 'foo'], '-ERR Unsupported option foo'],
+    // Redis formats the option with %s: a NUL ends it, and CR/LF become spaces.
+    [['EXPIRE', 'a', '10', 'fo\0o'], '-ERR Unsupported option fo'],
+    [['EXPIRE', 'a', '10', 'f\r\no'], '-ERR Unsupported option f  o'],
     [['EXPIRE', 'a', 'abc', 'xx'], '-ERR value is not an integer or out of range'],
     [['EXPIRE', 'a', '10', 'nx', 'xx'], '-ERR NX and XX, GT or LT options at the same time are not compatible'],
     [['EXPIRE', 'a', 'abc', 'NX', 'GT'], '-ERR NX and XX, GT or LT options at the same time are not compatible'],

@@ -10,6 +10,21 @@ export { ReplyError };
 
 const err = (text: string): ReplyError => new ReplyError(text);
 
+/** A byte string as C's `%s` sees it: cut at the first NUL. */
+const cstr = (s: string): string => {
+  const i = s.indexOf('\0');
+  return i < 0 ? s : s.slice(0, i);
+};
+
+/**
+ * addReplyErrorFormat's rule: CR and LF would break the protocol, so they become spaces. Applies
+ * to every error text built from client input.
+ */
+const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ');
+
+/** A client's argument where Redis formats it with `%s` into an error: cut at NUL, on one line. */
+const arg = (s: string): string => oneLine(cstr(s));
+
 export const WRONGTYPE = err('WRONGTYPE Operation against a key holding the wrong kind of value');
 export const SYNTAX = err('ERR syntax error');
 export const NOT_INTEGER = err('ERR value is not an integer or out of range');
@@ -66,7 +81,7 @@ export const internalError = (what: string): ReplyError => err(`ERR internal err
 /** The EXPIRE family's options (expire.c parseExtendedExpireArgumentsOrReply). */
 export const EXPIRE_NX_AND_OTHERS = err('ERR NX and XX, GT or LT options at the same time are not compatible');
 export const EXPIRE_GT_AND_LT = err('ERR GT and LT options at the same time are not compatible');
-export const unsupportedOption = (opt: string): ReplyError => err(`ERR Unsupported option ${opt}`);
+export const unsupportedOption = (opt: string): ReplyError => err(`ERR Unsupported option ${arg(opt)}`);
 /** getRangeLongFromObjectOrReply's text in 7.0, its grammar included. */
 export const valueOutOfRange = (min: number, max: number): ReplyError =>
   err(`ERR value is out of range, value must between ${min} and ${max}`);
@@ -117,27 +132,27 @@ export const MPOP_COUNT_NOT_POSITIVE = err('ERR count should be greater than 0')
 /** Connection, server, transaction and pub/sub commands (networking.c, server.c, config.c, multi.c). */
 export const NOPROTO = err('NOPROTO unsupported protocol version');
 export const PROTOVER_NOT_INTEGER = err('ERR Protocol version is not an integer or out of range');
-export const helloSyntax = (opt: string): ReplyError => err(`ERR Syntax error in HELLO option '${opt}'`);
+export const helloSyntax = (opt: string): ReplyError => err(`ERR Syntax error in HELLO option '${arg(opt)}'`);
 export const WRONGPASS = err('WRONGPASS invalid username-password pair or user is disabled.');
 export const AUTH_WITHOUT_PASSWORD = err(
   'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
 );
 export const CLIENT_NAME_INVALID = err('ERR Client names cannot contain spaces, newlines or special characters.');
-export const unknownClientType = (type: string): ReplyError => err(`ERR Unknown client type '${type}'`);
+export const unknownClientType = (type: string): ReplyError => err(`ERR Unknown client type '${arg(type)}'`);
 export const INVALID_CLIENT_ID = err('ERR Invalid client ID');
 export const NO_SUCH_CLIENT = err('ERR No such client');
 export const CLIENT_ID_NOT_POSITIVE = err('ERR client-id should be greater than 0');
-export const noSuchUser = (user: string): ReplyError => err(`ERR No such user '${user}'`);
+export const noSuchUser = (user: string): ReplyError => err(`ERR No such user '${arg(user)}'`);
 /** EXEC itself rejected inside MULTI (execCommandAbort): the reason loses its `ERR ` prefix. */
 export const execAbortBecause = (reason: ReplyError): ReplyError =>
   err(`EXECABORT Transaction discarded because of: ${reason.message.replace(/^ERR /, '')}`);
 export const configUnknownOption = (name: string): ReplyError =>
-  err(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+  err(`ERR Unknown option or number of arguments for CONFIG SET - '${arg(name)}'`);
 export const configSetFailed = (name: string, why: string): ReplyError =>
-  err(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
+  err(`ERR CONFIG SET failed (possibly related to argument '${arg(name)}') - ${why}`);
 /** addReplySubcommandSyntaxError: `cmd` and `sub` as the client sent them. */
 export const subcommandSyntax = (cmd: string, sub: string): ReplyError =>
-  err(`ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`);
+  err(`ERR unknown subcommand or wrong number of arguments for '${arg(sub).slice(0, 128)}'. Try ${arg(cmd).toUpperCase()} HELP.`);
 export const UNBLOCK_REASON = err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
 /** The reply a client blocked in BLPOP & co. gets from CLIENT UNBLOCK id ERROR. */
 export const UNBLOCKED = err('UNBLOCKED client unblocked via CLIENT UNBLOCK');
@@ -161,17 +176,6 @@ export function wrongArity(cmd: string): ReplyError {
   return err(`ERR wrong number of arguments for '${cmd}' command`);
 }
 
-/** A byte string as C's `%s` sees it: cut at the first NUL. */
-const cstr = (s: string): string => {
-  const i = s.indexOf('\0');
-  return i < 0 ? s : s.slice(0, i);
-};
-
-/**
- * addReplyErrorFormat's rule: CR and LF would break the protocol, so they become spaces. Applies
- * to every error text built from client input.
- */
-const oneLine = (s: string): string => s.replace(/[\r\n]/g, ' ');
 
 /**
  * processCommand's text: the name cut to 128 bytes, then quoted arguments until the list reaches
