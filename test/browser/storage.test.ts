@@ -85,12 +85,14 @@ describe('browser storage errors in Chromium', () => {
     expect(await workerCall(first.page, worker, { op: 'held-log' })).toBe('held;');
     // SIGKILL of the first tab's renderer (a crashed tab) releases its sync handles.
     process.kill(first.rendererPid, 'SIGKILL');
-    let reply: Record<string, string> = {};
+    // Wait until it opens, without deleting: a dead tab's handles are released one by one, so a
+    // delete attempted meanwhile may take the freed store lock and remove the log it then sees free.
     for (let i = 0; i < 100; i++) {
-      reply = await workerCall(second.page, worker, { op: 'try-open', store: 'shared' });
-      if (reply.open !== 'LOCKED') break;
+      const r = await workerCall<Record<string, string>>(second.page, worker, { op: 'try-open', store: 'shared', delete: false });
+      if (r.open !== 'LOCKED') break;
       await new Promise((r) => setTimeout(r, 20));
     }
+    const reply = await workerCall(second.page, worker, { op: 'try-open', store: 'shared' });
     expect(reply).toEqual({ open: 'opened opfs', log: 'held;', delete: 'deleted' });
     await second.page.close();
   });
