@@ -19,7 +19,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openAppPage, serveApp, type Chromium, type Served } from './app.ts';
 import { removeDir, tmpProfile } from './harness.ts';
-import { ackedBefore, backgroundJobs, openIn, readLog, seededRandom, seedFrom, startWriter } from './trial.ts';
+import { ackedBefore, backgroundJobs, idbDiagnostics, openIn, readLog, seededRandom, seedFrom, startWriter } from './trial.ts';
 
 const TRIALS = Number(process.env.LARDER_CRASH_TRIALS ?? 10);
 const PRELOAD_KEYS = 10_000;
@@ -110,6 +110,7 @@ describe('crash matrix: SIGKILL of the whole browser while a page writes', () =>
         expect(got.length, where).toBeLessThanOrEqual(log.reserved);
         if (policy === 'everysec') expect(got.length, where).toBeGreaterThanOrEqual(ackedBefore(log, killedAt - 1000));
         // Every policy: replies leave once the bytes are in the OPFS file, which a browser kill keeps.
+        if (got.length < log.acked) console.log(`${policy} trial ${trial} lost writes:\n${idbDiagnostics(browser)}`);
         expect(got.length, where).toBeGreaterThanOrEqual(log.acked);
 
         stats.trials++;

@@ -4,14 +4,15 @@
  * SIGKILL of the whole browser under `appendfsync always` loses no acknowledged write (replies
  * wait for the batch's strict IndexedDB commit). Trials chain as in crash.test.ts.
  *
- * Replay a failing kill trial with LARDER_FALLBACK_SEED=<the printed seed>.
+ * Replay a failing kill trial with LARDER_FALLBACK_SEED=<the printed seed>; LARDER_FALLBACK_TRIALS
+ * runs more trials than the 3 of CI.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { appSession, openAppPage, launchChromium } from './app.ts';
-import { openIn, readLog, seededRandom, seedFrom, startWriter } from './trial.ts';
+import { idbDiagnostics, openIn, readLog, seededRandom, seedFrom, startWriter } from './trial.ts';
 
-const KILL_TRIALS = 3;
+const KILL_TRIALS = Number(process.env.LARDER_FALLBACK_TRIALS ?? 3);
 const seed = seedFrom('LARDER_FALLBACK_SEED');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,6 +101,8 @@ describe('fallback: the log in IndexedDB', () => {
       expect(log.error, where).toBeUndefined();
       expect({ firstBad: got.firstBad, badValue: got.badValue }, where).toEqual({ firstBad: -1, badValue: undefined });
       expect(got.length, where).toBeLessThanOrEqual(log.reserved);
+      // A loss says what IndexedDB did about it (logged only then: the LOG files are long).
+      if (got.length < log.acked) console.log(`fallback trial ${trial} lost writes:\n${idbDiagnostics(app.browser)}`);
       expect(got.length, where).toBeGreaterThanOrEqual(log.acked);
       stats.trials++;
       stats.acked += log.acked - recovered;

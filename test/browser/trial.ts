@@ -9,7 +9,10 @@
  * the moment of the kill, which is all the assertions need. Randomness comes from a seeded
  * generator: a failing trial replays from the seed the test prints.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { Chromium } from './harness.ts';
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */
 export function seededRandom(seed: number): () => number {
@@ -131,4 +134,30 @@ export async function openIn(page: Page, options: Record<string, unknown>): Prom
 export async function backgroundJobs(page: Page): Promise<{ bgsave: boolean; rewrite: boolean }> {
   const info = await page.evaluate(() => (globalThis as any).larder.call('INFO', 'persistence') as Promise<string>);
   return { bgsave: /rdb_bgsave_in_progress:1/.test(info), rewrite: /aof_rewrite_in_progress:1/.test(info) };
+}
+
+/**
+ * For a failed trial's message: what Chromium printed about IndexedDB or LevelDB, and the tail of
+ * each IndexedDB LevelDB's own LOG in the profile (it says whether the database was recovered from
+ * its log after the kill or created anew, as after Chromium deletes one it could not open).
+ */
+export function idbDiagnostics(browser: Chromium): string {
+  const said = browser.stderr().split('\n').filter((l) => /indexeddb|leveldb|corrupt/i.test(l));
+  const root = join(browser.profileDir, 'Default', 'IndexedDB');
+  let dbs: string[] = [];
+  try {
+    dbs = readdirSync(root).filter((d) => d.endsWith('.leveldb'));
+  } catch {
+    // No IndexedDB folder at all: that is the diagnosis.
+  }
+  const logs = dbs.map((d) => {
+    let log: string;
+    try {
+      log = readFileSync(join(root, d, 'LOG'), 'utf8').split('\n').slice(-15).join('\n');
+    } catch (e) {
+      log = String(e);
+    }
+    return `${d}/LOG:\n${log}`;
+  });
+  return [`chromium stderr on IndexedDB: ${said.join('\n') || '(nothing)'}`, `IndexedDB folders: ${dbs.join(', ') || '(none)'}`, ...logs].join('\n');
 }
