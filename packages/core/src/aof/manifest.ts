@@ -16,6 +16,7 @@
  * key/value pairs are ignored, `seq` is read with atoll ("2x" is 2, "0" is missing), `type` is
  * the value's first byte, and a NUL ends a line early.
  */
+import { bytesToBinary } from '../bytes.ts';
 import { splitArgs } from '../resp/split-args.ts';
 import { asciiBytes, cstrEnd, fgetsEnd, NO_LINE, strtol } from './clib.ts';
 import {
@@ -78,7 +79,7 @@ export function decodeManifest(input: Uint8Array | string): AofManifest {
     // Redis looks at the line as a C string: a NUL hides the rest, '\n' included.
     const cend = cstrEnd(buf, from, end);
     if (cend === from || buf[cend - 1] !== 0x0a) throw new ManifestError(MANIFEST_LINE_TOO_LONG);
-    const line = trim(latin1(buf, from, cend));
+    const line = trim(bytesToBinary(buf, from, cend));
     const fail = (reason: string): ManifestError => new ManifestError(reason, linenum, line);
     if (line.length === 0) throw fail(MANIFEST_INVALID);
     const argv = splitArgs(line);
@@ -158,12 +159,6 @@ export function repr(s: string): string {
     else out += `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return out + '"';
-}
-
-function latin1(buf: Uint8Array, from: number, to: number): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]!);
-  return s;
 }
 
 /** sdstrim(line, " \t\r\n"). */

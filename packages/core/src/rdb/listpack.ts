@@ -17,7 +17,7 @@
  * canonical int64 text (string2ll) are stored as integers; reading gives them back as text.
  */
 import { int64Value } from '../types/string/string.ts';
-import { binaryOf } from './reader.ts';
+import { bytesToBinary } from '../bytes.ts';
 
 const HEADER = 6;
 const EOF_BYTE = 0xff;
@@ -46,7 +46,7 @@ export function decodeListpack(b: Uint8Array, out: string[]): boolean {
     } else if (c < 0xc0) {
       size = 1 + (c & 0x3f);
       if (p + size > end) return false;
-      out.push(binaryOf(b, p + 1, p + size));
+      out.push(bytesToBinary(b, p + 1, p + size));
     } else if (c < 0xe0) {
       if (p + 2 > end) return false;
       const v = ((c & 0x1f) << 8) | b[p + 1]!;
@@ -56,13 +56,13 @@ export function decodeListpack(b: Uint8Array, out: string[]): boolean {
       if (p + 2 > end) return false;
       size = 2 + (((c & 0x0f) << 8) | b[p + 1]!);
       if (p + size > end) return false;
-      out.push(binaryOf(b, p + 2, p + size));
+      out.push(bytesToBinary(b, p + 2, p + size));
     } else if (c === 0xf0) {
       if (p + 5 > end) return false;
       const len = (b[p + 1]! | (b[p + 2]! << 8) | (b[p + 3]! << 16) | (b[p + 4]! << 24)) >>> 0;
       size = 5 + len;
       if (p + size > end) return false;
-      out.push(binaryOf(b, p + 5, p + size));
+      out.push(bytesToBinary(b, p + 5, p + size));
     } else if (c === 0xf1) {
       if (p + 3 > end) return false;
       out.push(String(((b[p + 1]! | (b[p + 2]! << 8)) << 16) >> 16));

@@ -6,7 +6,7 @@
  * the decoder then waits for more input and re-reads the whole record from its start. Once the
  * input is complete (`final` true) the same read is a truncation, reported as corruption.
  */
-import { bytesToBinary, nativeLatin1, NATIVE_LATIN1_MIN } from '../bytes.ts';
+import { bytesToBinary } from '../bytes.ts';
 import { lzfDecompressInto, lzfPlausible } from './lzf.ts';
 import { RDB_32BITLEN, RDB_64BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './constants.ts';
 import { corrupt, INVALID_LZF, invalidDouble, SHORT_READ, unknownLength, unknownStringEncoding } from './errors.ts';
@@ -17,46 +17,6 @@ export const NEED_MORE: unique symbol = Symbol('rdb: need more input');
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-// Not in lib ES2023 (core stays platform-free), but present on every platform Larder runs on.
-declare const TextDecoder: new () => { decode(b: Uint8Array): string };
-const utf8 = new TextDecoder();
-
-/** ARGS[n]: a packed array of n small integers, refilled for each String.fromCharCode.apply. */
-const ARGS: number[][] = [];
-/** Up to this length, apply over a reused plain array is the fastest conversion (measured). */
-const APPLY_MAX = 256;
-/** From this length, a pure-ASCII run goes through the UTF-8 decoder, faster there. */
-const DECODER_MIN = 128;
-
-/**
- * `b[start, end)` as a byte string (bytes.ts). Loading spends much of its time here, so each
- * length takes the fastest route measured on V8 for 100-byte values and 10-byte keys:
- * String.fromCharCode.apply over a reused packed array (apply over a typed array takes V8's slow
- * generic path, about half the speed); for longer pure-ASCII runs the platform's UTF-8 decoder,
- * identical to latin1 below 0x80 (TextDecoder('latin1') would be windows-1252, wrong for
- * 0x80..0x9f). Past APPLY_MAX, bytes.ts's chunked apply. A host's native decoder
- * (bytes.ts, setLatin1Decoder) beats them all from NATIVE_LATIN1_MIN bytes.
- */
-export function binaryOf(b: Uint8Array, start: number, end: number): string {
-  const n = end - start;
-  if (nativeLatin1 !== undefined && n >= NATIVE_LATIN1_MIN) return nativeLatin1(b, start, end);
-  if (n >= DECODER_MIN) {
-    let high = 0;
-    for (let i = start; i < end; i++) high |= b[i]!;
-    if (high < 0x80) return utf8.decode(b.subarray(start, end));
-    if (n > APPLY_MAX) return bytesToBinary(b, start, end);
-  }
-  const args = ARGS[n] ?? newArgs(n);
-  for (let i = 0; i < n; i++) args[i] = b[start + i]!;
-  return String.fromCharCode.apply(null, args);
-}
-
-function newArgs(n: number): number[] {
-  const a = new Array<number>(n).fill(0);
-  ARGS[n] = a;
-  return a;
-}
 
 /** LZF output up to this size is decoded into the reader's reusable buffer. */
 const SCRATCH_MAX = 1 << 16;
@@ -165,14 +125,14 @@ export class Reader {
     if (first < 0x40) {
       const end = this.p + 1 + first;
       if (end > this.e) this.short(end);
-      const s = binaryOf(b, this.p + 1, end);
+      const s = bytesToBinary(b, this.p + 1, end);
       this.p = end;
       return s;
     }
     if (first >= 0xc0) return this.encodedString(first & 0x3f, false) as string;
     const n = this.len();
     if (this.e - this.p < n) this.short(this.p + n);
-    const s = binaryOf(b, this.p, this.p + n);
+    const s = bytesToBinary(b, this.p, this.p + n);
     this.p += n;
     return s;
   }
@@ -228,7 +188,7 @@ export class Reader {
       if (!lzfDecompressInto(b, this.p, this.p + clen, out, ulen)) this.fail(INVALID_LZF, p);
       this.p += clen;
       // A scratch view is valid until the next read, as a blob's view into the input is.
-      return asBytes ? out.subarray(0, ulen) : binaryOf(out, 0, ulen);
+      return asBytes ? out.subarray(0, ulen) : bytesToBinary(out, 0, ulen);
     }
     return this.fail(unknownStringEncoding(kind));
   }
@@ -251,7 +211,7 @@ export class Reader {
     if (n === 254) return Infinity;
     if (n === 255) return -Infinity;
     this.need(n);
-    const text = binaryOf(this.b, this.p, this.p + n);
+    const text = bytesToBinary(this.b, this.p, this.p + n);
     this.p += n;
     const d = parseStrtod(text);
     if (d === undefined) this.fail(invalidDouble(text), this.p - n);

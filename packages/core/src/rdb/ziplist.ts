@@ -17,7 +17,7 @@
  */
 import { int64Value } from '../types/string/string.ts';
 import { int64LE } from './listpack.ts';
-import { binaryOf } from './reader.ts';
+import { bytesToBinary } from '../bytes.ts';
 
 const HEADER = 10;
 const END = 0xff;
@@ -62,7 +62,7 @@ export function decodeZiplist(b: Uint8Array, out: string[]): boolean {
         p += 4;
       }
       if (p + len > end) return false;
-      out.push(binaryOf(b, p, p + len));
+      out.push(bytesToBinary(b, p, p + len));
       p += len;
     } else {
       const w = c === 0xc0 ? 2 : c === 0xd0 ? 4 : c === 0xe0 ? 8 : c === 0xf0 ? 3 : c === 0xfe ? 1 : c >= 0xf1 && c <= 0xfd ? 0 : -1;

@@ -5,7 +5,7 @@
  *   <zmlen u8, >= 254 = unknown> (<len> field <len> <free u8> value <free bytes>)* 0xFF
  *   len = 1 byte 0..253, or 0xFE + u32 LE
  */
-import { binaryOf } from './reader.ts';
+import { bytesToBinary } from '../bytes.ts';
 import { le } from './ziplist.ts';
 
 const END = 0xff;
@@ -30,13 +30,13 @@ export function decodeZipmap(b: Uint8Array): Array<[string, string]> | undefined
   while (p < n && b[p] !== END) {
     const flen = readLen();
     if (flen < 0 || p + flen > n) return undefined;
-    const field = binaryOf(b, p, p + flen);
+    const field = bytesToBinary(b, p, p + flen);
     p += flen;
     const vlen = readLen();
     if (vlen < 0 || p + 1 > n) return undefined;
     const free = b[p++]!;
     if (p + vlen + free > n) return undefined;
-    out.push([field, binaryOf(b, p, p + vlen)]);
+    out.push([field, bytesToBinary(b, p, p + vlen)]);
     p += vlen + free;
   }
   if (p !== n - 1) return undefined;

@@ -117,20 +117,5 @@ export function parseLongLong(buf: Uint8Array, from: number, to: number): number
   return negative ? -v : v;
 }
 
-/**
- * Bytes → byte string, tuned for the short keys and values of the hot path. Hosts with a native
- * latin1 decoder (Node's latin1Slice) may pass their own to the decoders instead.
- */
-export function latin1(buf: Uint8Array, start: number, end: number): string {
-  const n = end - start;
-  if (n <= 16) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
-    return s;
-  }
-  let s = '';
-  for (let i = start; i < end; i += 8192) {
-    s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
-  }
-  return s;
-}
+/** Bytes → byte string: core's one conversion (bytes.ts), under the name the decoders know. */
+export { bytesToBinary as latin1 } from '../bytes.ts';
