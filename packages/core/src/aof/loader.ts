@@ -231,6 +231,13 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
             continue;
           }
           if (c !== 0x2a) return fail('format', E.badFormat(file));
+          const after = wholeCommand(buf, start, end);
+          if (after > 0) {
+            consume(after - start);
+            if (!command(argv)) return;
+            out.push(argv);
+            continue;
+          }
           if (lineEnd === start + 1 || buf[start + 1] === 0) {
             // fgets gave "*" alone: a short read if it stopped at the end of the file. A NUL after
             // '*' mid-file is a "read error" with whatever errno was left (ENOENT at startup).
@@ -280,6 +287,36 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
           return;
       }
     }
+  }
+
+  /**
+   * The common case in one pass: a well-formed command (`*<n>\r\n`, then `$<len>\r\n<data>\r\n`
+   * n times, plain digits) wholly in `buf[start..end)`: sets `argv` and returns where it ends.
+   * Anything else returns -1 having changed nothing but `argv`, and the line-by-line states read
+   * it with Redis's fgets/atoi rules (what they accept here, they read the same way).
+   */
+  function wholeCommand(buf: Uint8Array, start: number, end: number): number {
+    let p = start + 1;
+    let n = 0;
+    let digits = 0;
+    for (let c = buf[p]!; p < end && c >= 0x30 && c <= 0x39 && digits < 9; c = buf[++p]!, digits++) n = n * 10 + (c - 0x30);
+    if (digits === 0 || n < 1 || p + 1 >= end || buf[p] !== 0x0d || buf[p + 1] !== 0x0a) return -1;
+    p += 2;
+    const args: string[] = [];
+    for (let k = 0; k < n; k++) {
+      if (p >= end || buf[p] !== 0x24) return -1;
+      p++;
+      let len = 0;
+      digits = 0;
+      for (let c = buf[p]!; p < end && c >= 0x30 && c <= 0x39 && digits < 9; c = buf[++p]!, digits++) len = len * 10 + (c - 0x30);
+      if (digits === 0 || p + 1 >= end || buf[p] !== 0x0d || buf[p + 1] !== 0x0a) return -1;
+      p += 2;
+      if (end - p < len + 2) return -1;
+      args.push(decode(buf, p, p + len));
+      p += len + 2;
+    }
+    argv = args;
+    return p;
   }
 
   /** A complete command: the unknown-command check and the MULTI bookkeeping, in Redis's order. */
