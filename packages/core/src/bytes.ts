@@ -53,8 +53,7 @@ const DECODER_MIN = 128;
  * 100-byte values. The host's native decoder from NATIVE_LATIN1_MIN bytes; below that, or without
  * one, String.fromCharCode.apply over a reused packed array (apply over a typed array takes V8's
  * slow generic path, about half the speed); longer pure-ASCII runs through the UTF-8 decoder,
- * identical to latin1 below 0x80; past APPLY_MAX, apply over 8 KiB subarrays (the argument-count
- * limit).
+ * identical to latin1 below 0x80; past APPLY_MAX, applyBinary.
  */
 export function bytesToBinary(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const n = end - start;
@@ -63,17 +62,24 @@ export function bytesToBinary(bytes: Uint8Array, start = 0, end = bytes.length):
     let high = 0;
     for (let i = start; i < end; i++) high |= bytes[i]!;
     if (high < 0x80) return decoder.decode(bytes.subarray(start, end));
-    if (n > APPLY_MAX) {
-      let out = '';
-      for (let i = start; i < end; i += 8192) {
-        out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
-      }
-      return out;
-    }
+    if (n > APPLY_MAX) return applyBinary(bytes, start, end);
   }
   const args = ARGS[n] ?? newArgs(n);
   for (let i = 0; i < n; i++) args[i] = bytes[start + i]!;
   return String.fromCharCode.apply(null, args);
+}
+
+/**
+ * Bytes → byte string in a few lines: String.fromCharCode over 8 KiB subarrays (the argument-count
+ * limit). The typed client's route for the bytes a caller passes, keeping the page client small;
+ * the decoders take bytesToBinary.
+ */
+export function applyBinary(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  for (let i = start; i < end; i += 8192) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
+  }
+  return out;
 }
 
 function newArgs(n: number): number[] {
@@ -91,7 +97,7 @@ export function binaryToBytes(s: string): Uint8Array {
 
 /** User text (UTF-16) → byte string of its UTF-8 encoding. */
 export function textToBinary(s: string): string {
-  return isAscii(s) ? s : bytesToBinary(encoder.encode(s));
+  return isAscii(s) ? s : applyBinary(encoder.encode(s));
 }
 
 /** Byte string holding UTF-8 → user text. Invalid sequences become U+FFFD. */
@@ -118,7 +124,7 @@ export type Input = string | Uint8Array | number | bigint;
 /** Any public input → byte string. Numbers are formatted as Redis would read them back. */
 export function toBinary(v: Input): string {
   if (typeof v === 'string') return textToBinary(v);
-  if (v instanceof Uint8Array) return bytesToBinary(v);
+  if (v instanceof Uint8Array) return applyBinary(v);
   if (typeof v === 'number' && !Number.isFinite(v)) return v > 0 ? 'inf' : v < 0 ? '-inf' : 'nan';
   return String(v);
 }

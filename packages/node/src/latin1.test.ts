@@ -1,8 +1,8 @@
 // Core's one bytes → byte-string conversion, on every route it takes (reused-array apply, the
 // UTF-8 decoder for ASCII runs, chunked apply, the native decoder createNodeStorage installs),
-// must give one char per byte, the byte's own code.
+// must give one char per byte, the byte's own code; so must applyBinary, the typed client's.
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesToBinary, nativeLatin1, setLatin1Decoder } from '@larder/core';
+import { applyBinary, bytesToBinary, nativeLatin1, setLatin1Decoder, toBinary } from '@larder/core';
 import { createNodeStorage } from './storage.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,12 @@ describe('bytes → byte string', () => {
   const check = (): void => {
     for (const buf of [mixed, ascii]) {
       for (const n of lengths) {
-        for (const at of [0, 7]) expect(bytesToBinary(buf, at, at + n), `${n} bytes at ${at}`).toBe(oracle(buf, at, at + n));
+        for (const at of [0, 7]) {
+          const want = oracle(buf, at, at + n);
+          expect(bytesToBinary(buf, at, at + n), `${n} bytes at ${at}`).toBe(want);
+          expect(applyBinary(buf, at, at + n), `${n} bytes at ${at} (the typed client's route)`).toBe(want);
+        }
+        expect(toBinary(buf.subarray(0, n))).toBe(oracle(buf, 0, n));
       }
     }
     for (let b = 0; b < 256; b++) expect(bytesToBinary(new Uint8Array(20).fill(b)).charCodeAt(19)).toBe(b);
