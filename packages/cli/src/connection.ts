@@ -74,7 +74,7 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
     // Under everysec and no, the AOF's hand-off to the file happens once at the end of this
     // event-loop turn for every connection served in it, as Redis writes aof_buf in beforeSleep
     // (measured with 50 clients: one file write per request before, one per ~45 since).
-    const barrier = engine.sync(true);
+    const barrier = engine.sync(true, client);
     const count = replies;
     const spans = pushSpans;
     replies = 0;

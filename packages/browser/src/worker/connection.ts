@@ -22,7 +22,7 @@ export function batchConnection(engine: Engine, client: Client): BatchConnection
 
   const durable = async (r: Promise<Reply>): Promise<Reply> => {
     const reply = await r;
-    await engine.sync();
+    await engine.sync(false, client);
     return reply;
   };
 
@@ -52,7 +52,7 @@ export function batchConnection(engine: Engine, client: Client): BatchConnection
       // A pending tail means some replies are promises (taken before the await, while none can settle).
       const waits = tail !== null;
       // Everything this batch ran synchronously reaches the file (and, under `always`, the disk) first.
-      await engine.sync();
+      await engine.sync(false, client);
       // Promise.all over 10,000 plain replies would still make a promise and a reaction for each.
       return waits ? Promise.all(replies) : (replies as Reply[]);
     },

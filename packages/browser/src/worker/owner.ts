@@ -89,9 +89,12 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     return c;
   };
 
-  /** A refused write while the quota is exhausted says so with a stable code, not just MISCONF. */
-  const encode = (r: Reply): Wire => {
-    if (r instanceof ReplyError && r.prefix === 'MISCONF' && quota.exceeded) return quota.error(r.message);
+  /**
+   * A refused write while the quota is exhausted says so with a stable code, not just MISCONF.
+   * `full`: the quota was exhausted when the batch ran; the flush its barrier waits for may free it.
+   */
+  const encode = (r: Reply, full: boolean): Wire => {
+    if (r instanceof ReplyError && r.prefix === 'MISCONF' && (full || quota.exceeded)) return quota.error(r.message);
     return toWire(r);
   };
 
@@ -102,8 +105,9 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     persisted,
     exec(conn, batch) {
       // A batch whose writes could not be made durable acknowledges none of them.
+      const full = quota.exceeded;
       return open(conn, undefined).run(batch).then(
-        (replies) => replies.map(encode),
+        (replies) => replies.map((r) => encode(r, full)),
         (e: unknown) => failedBatch(batch, e),
       );
     },

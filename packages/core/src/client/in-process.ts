@@ -17,7 +17,7 @@ export function inProcessTransport(engine: Engine, opts: InProcessTransportOptio
   let tail: Promise<Reply> | null = null;
   /** A reply is released only after the durability barrier (appendfsync always), if any. */
   const durable = (r: Reply): Reply | Promise<Reply> => {
-    const barrier = engine.sync();
+    const barrier = engine.sync(false, conn);
     return barrier === undefined ? r : barrier.then(() => r);
   };
   return {

@@ -116,6 +116,7 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
   c.propagateArgv = null;
   c.noPropagate = false;
   const dirtyBefore = engine.dirty;
+  const units = engine.aofUnits;
   const t0 = hrnow();
   engine.propagation.begin();
   let reply: Reply | Promise<Reply>;
@@ -126,6 +127,7 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
     // ends, so what was already propagated is delivered and later units are not swallowed.
     if (!(e instanceof ReplyError)) {
       engine.propagation.end();
+      if (engine.aofUnits !== units) c.aofUnit = engine.aofUnits;
       throw e;
     }
     reply = e;
@@ -135,6 +137,7 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
     engine.propagate(c.dbIndex, c.propagateArgv ?? argv);
   }
   engine.propagation.end();
+  if (engine.aofUnits !== units) c.aofUnit = engine.aofUnits;
   // Looked up after the handler: CONFIG RESETSTAT clears the table and then counts itself.
   const stats = engine.stats.command(fullName);
   stats.calls++;

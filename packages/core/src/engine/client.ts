@@ -28,6 +28,14 @@ export class Client {
   inExec = false;
   /** A command failed to queue: EXEC answers EXECABORT. */
   multiFailed = false;
+  /**
+   * The AOF units (persistence/aof-write.ts) this client's own effects need: the AOF's unit count
+   * after the last unit that delivered something for it (its writes, or a pop served to it while
+   * blocked). The durability barrier refuses its replies while these are not in the file, and
+   * `aofReported` is the last unit such a refusal covered, so that one failure is told once.
+   */
+  aofUnit = 0;
+  aofReported = 0;
   /** A watched key changed: EXEC answers nil. */
   dirtyCas = false;
   /**

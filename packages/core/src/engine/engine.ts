@@ -38,6 +38,13 @@ const globalTimers = globalThis as unknown as Timers & {
   clearInterval(h: unknown): void;
 };
 
+/** What persistence installs on an engine for `sync` (persistence/aof-commit.ts). */
+export interface Durability {
+  barrier(endOfTurn: boolean, c: Client | undefined): Promise<void> | undefined;
+  /** Units written to the AOF so far. */
+  readonly units: number;
+}
+
 export class Engine {
   readonly ks: Keyspace;
   readonly config: Config;
@@ -135,13 +142,19 @@ export class Engine {
    * when it ends, and clients blocked on keys it created are served right after.
    */
   runUnit<T>(c: Client, fn: () => T): T {
-    void c;
+    const units = this.aofUnits;
     this.propagation.begin();
     try {
       return fn();
     } finally {
       this.propagation.end();
+      if (this.aofUnits !== units) c.aofUnit = this.aofUnits;
     }
+  }
+
+  /** The AOF's count of units written (0 without persistence): a unit that changes it stamps its client (Client.aofUnit). */
+  get aofUnits(): number {
+    return this.durability?.units ?? 0;
   }
 
   /**
@@ -154,13 +167,17 @@ export class Engine {
    * Under everysec and no the barrier hands the AOF buffer to the file now; with `endOfTurn` it
    * waits for the hand-off at the end of the current event-loop task instead, so that a server
    * handling many sockets in one turn writes the file once for all of them (Redis's beforeSleep).
+   *
+   * `c`, the client whose replies are held: the barrier rejects only when c's own units
+   * (Client.aofUnit) did not reach the file, once per failure; others' units written before are
+   * waited for but their failure is theirs. Without `c` every unit written so far counts as own.
    */
-  sync(endOfTurn = false): Promise<void> | undefined {
-    return this.durability?.barrier(endOfTurn);
+  sync(endOfTurn = false, c?: Client): Promise<void> | undefined {
+    return this.durability?.barrier(endOfTurn, c);
   }
 
-  /** Installed by persistence; see `sync`. */
-  durability: { barrier(endOfTurn: boolean): Promise<void> | undefined } | undefined;
+  /** Installed by persistence; see `sync` and `aofUnits`. */
+  durability: Durability | undefined;
 
   /** SAVE, BGSAVE, BGREWRITEAOF, SHUTDOWN... find persistence here (persistence/types.ts). */
   persistence: Persistence | undefined;

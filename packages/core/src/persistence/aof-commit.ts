@@ -16,20 +16,24 @@
  * more event-loop turn: the replies just released bring requests back within microseconds, and
  * that poll lets them join this group rather than wait a whole fsync for the next (~34 per sync).
  *
- * The barrier rejects with the storage error for every unit whose bytes did not reach the file
- * (under `always`: that no flush covered), and only once per unit; the cron retries (see
+ * Who is refused. A barrier waits for every unit written before it (no reply shows data the file
+ * lacks), but on failure it rejects only a caller whose own units (Client.aofUnit: its writes,
+ * a pop served to it) did not reach the file (under `always`: that no flush covered), and tells
+ * each caller once (Client.aofReported). A read, or a writer whose units were already in, goes on
+ * as in Redis, which answers reads while MISCONF refuses writes. The cron retries (see
  * aof-write.ts for the error state).
  *
  * everysec: a timer flushes at most 1 s after a write, on the thread pool. no: only close (and
  * SHUTDOWN) flush.
  */
+import type { Client } from '../engine/client.ts';
 import { StorageError } from '../storage/storage.ts';
 import type { AofContext } from './aof-context.ts';
 import type { WritePath } from './aof-write.ts';
 
 export interface Commit {
-  /** The durability barrier (engine.durability); `endOfTurn`: see engine.sync. */
-  barrier(endOfTurn?: boolean): Promise<void> | undefined;
+  /** The durability barrier (engine.durability); `endOfTurn` and `c`: see engine.sync. */
+  barrier(endOfTurn?: boolean, c?: Client): Promise<void> | undefined;
   /** Hands, then makes durable, everything written so far (everysec's timer, shutdown, close, retries). */
   flush(): Promise<void>;
   /**
@@ -102,23 +106,37 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
     return next.promise;
   }
 
-  function barrier(endOfTurn = false): Promise<void> | undefined {
+  function barrier(endOfTurn = false, c?: Client): Promise<void> | undefined {
     if (ctx.state === 'off') return undefined;
+    const seen = units.written;
+    const own = c === undefined ? seen : c.aofUnit > c.aofReported ? c.aofUnit : 0;
     if (policy() === 'always') {
-      if (units.written <= Math.max(units.durable, units.refused)) return undefined;
-      if (flushing !== undefined && flushing.upTo >= units.written) return flushing.promise;
-      return joinGroup();
+      const durable = (): number => units.durable;
+      if (seen <= units.durable) return undefined;
+      if (flushing !== undefined && flushing.upTo >= seen) return share(flushing.promise, c, own, durable);
+      return share(joinGroup(), c, own, durable);
     }
-    if (units.written <= Math.max(units.handed, units.refused)) return undefined;
+    const handed = (): number => units.handed;
+    if (seen <= units.handed) return undefined;
     // The hand-off `wrote` scheduled is still ahead: wait for it rather than write now.
-    if (endOfTurn && drainScheduled) return (handOff ??= newGroup()).promise;
+    if (endOfTurn && drainScheduled) return share((handOff ??= newGroup()).promise, c, own, handed);
     if (wp.drain()) return undefined;
-    if (wp.error !== undefined) {
-      units.refused = units.written;
-      return Promise.reject(wp.error);
-    }
+    if (wp.error !== undefined) return own > units.handed ? Promise.reject(refuse(c, own, wp.error)) : undefined;
     // A rewrite is switching incr files: the bytes reach the next one when it opens.
-    return wp.waitForFile().then(() => barrier());
+    return wp.waitForFile().then(() => barrier(false, c));
+  }
+
+  /** A caller's share of an outcome many wait on: its failure is the caller's only if `own` is not `done()`. */
+  function share(p: Promise<void>, c: Client | undefined, own: number, done: () => number): Promise<void> {
+    return p.catch((e: unknown) => {
+      if (own > done()) throw refuse(c, own, e);
+    });
+  }
+
+  /** `c` is told that its units up to `own` failed, once. */
+  function refuse(c: Client | undefined, own: number, e: unknown): unknown {
+    if (c !== undefined && own > c.aofReported) c.aofReported = own;
+    return e;
   }
 
   function runGroup(): void {
@@ -139,7 +157,6 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
         f.flushSync();
       } catch (e) {
         if (e !== wp.error) wp.failed(e);
-        if (upTo > units.refused) units.refused = upTo;
         group.reject(e);
         return;
       }
@@ -148,10 +165,7 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
       return;
     }
     flushing = { upTo, promise: group.promise };
-    flushAsync().then(group.resolve, (e: unknown) => {
-      if (upTo > units.refused) units.refused = upTo;
-      group.reject(e);
-    }).finally(() => {
+    flushAsync().then(group.resolve, group.reject).finally(() => {
       flushing = undefined;
       // After the current task, so that its arrivals join too.
       if (next !== undefined) ctx.schedule(runGroup);

@@ -76,7 +76,7 @@ async function setup(storage: Storage, policy: string): Promise<Setup> {
   const batch = async (...cmds: string[][]): Promise<unknown[] | { rejected: unknown }> => {
     const replies = cmds.map((argv) => show(c.exec(argv)));
     try {
-      await e.sync();
+      await e.sync(false, c);
       return replies;
     } catch (err) {
       return { rejected: err };
@@ -137,6 +137,40 @@ describe.each(['always', 'everysec', 'no'])('a full storage under appendfsync %s
     expect(latin1(await storage.read('appendonlydir/appendonly.aof.1.incr.aof'))).toBe(
       cmd('SELECT', '0') + cmd('SET', 'a', '1') + cmd('SET', 'b', '2') + cmd('INCR', 'n') + cmd('SET', 'c', '3') + cmd('INCR', 'n'),
     );
+  });
+
+  it('refuses the replies of each client whose own units failed, a served blocked client too, and of no one else', async () => {
+    const storage = createMemoryStorage();
+    const s = await setup(storage, policy);
+    /** A host for `c`: the reply, released after the barrier for `c`, or the barrier's error. */
+    const host = (c: Client) => async (...argv: string[]): Promise<unknown> => {
+      const reply = show(await c.exec(argv));
+      try {
+        await s.e.sync(false, c);
+        return reply;
+      } catch (err) {
+        return { rejected: err };
+      }
+    };
+    const [popper, pusher, reader] = [s.e.connect(), s.e.connect(), s.e.connect()];
+    expect(await host(reader)('SET', 'a', '1')).toBe('+OK');
+    const popped = host(popper)('BLPOP', 'q', '0');
+    storage.setFull(true);
+    // The push serves the blocked pop in the same turn: two units, neither reaches the file.
+    const pushed = host(pusher)('RPUSH', 'q', 'x');
+    const rejected = { rejected: expect.objectContaining({ code: 'QUOTA_EXCEEDED' }) };
+    expect(await pushed).toEqual(rejected);
+    // Its barrier comes after the pusher's was refused: the pop is the popper's own unit all the same.
+    expect(await popped).toEqual(rejected);
+    // The reader's own write is in the file: it reads on.
+    expect(await host(reader)('GET', 'a')).toBe('1');
+    // Told once: the popper's next read goes on too.
+    expect(await host(popper)('LLEN', 'q')).toBe(0);
+    storage.setFull(false);
+    s.e.cron();
+    await tick();
+    await s.p.close();
+    expect(await reload(storage.crash())).toEqual([['a', '1']]);
   });
 
   it('an I/O error on write: the same, with its strerror, and the retried bytes land once', async () => {

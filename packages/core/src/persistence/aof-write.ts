@@ -5,8 +5,8 @@
  *
  * Units. Every execution unit that propagated something counts once: `written` when it enters
  * the buffer, `handed` once its bytes reached the file (the OS), `durable` once a flush covered
- * it, `refused` once a barrier rejected for it (its replies were never released, so nobody waits
- * for it again). Each count only grows, except that turning AOF off forgets what is pending.
+ * it. Each count only grows, except that turning AOF off forgets what is pending. Clients carry
+ * the count of their last unit (Client.aofUnit), which the barrier compares with these.
  *
  * Errors. A write that throws keeps the bytes in the buffer (as Redis keeps aof_buf; a file's
  * write takes all the bytes or none) and sets aof_last_write_status to err, which makes dispatch
@@ -25,7 +25,6 @@ export interface Units {
   written: number;
   handed: number;
   durable: number;
-  refused: number;
 }
 
 export interface WritePath {
@@ -61,7 +60,7 @@ interface Waiter {
 
 export function createWritePath(ctx: AofContext): WritePath {
   const { writer } = ctx;
-  const units: Units = { written: 0, handed: 0, durable: 0, refused: 0 };
+  const units: Units = { written: 0, handed: 0, durable: 0 };
   let error: unknown;
   let waiters: Waiter[] = [];
 

@@ -9,6 +9,7 @@
  * flushes. Under every policy a reply leaves only once its write's bytes reached the file.
  */
 import type { Engine } from '../engine/engine.ts';
+import type { Client } from '../engine/client.ts';
 import { setInfoFields, type InfoFields } from '../engine/info.ts';
 import { openOnServerStart, timestampAnnotation, EMPTY_MANIFEST, type AofManifest, type AofState } from '../aof/index.ts';
 import { asciiBytes } from '../aof/clib.ts';
@@ -32,7 +33,9 @@ export interface AofSide extends AofPersistence {
   /** aofOpenIfNeededOnServerStart + aofDelHistoryFiles, after a load with appendonly yes. */
   openOnStart(loaded: { baseSize: number; totalSize: number; lastIncrSize: number }): Promise<void>;
   /** The durability barrier (engine.durability). */
-  barrier(endOfTurn?: boolean): Promise<void> | undefined;
+  barrier(endOfTurn?: boolean, c?: Client): Promise<void> | undefined;
+  /** Units written so far (aof-write.ts), which clients' aofUnit marks count in. */
+  readonly units: number;
   /**
    * CONFIG SET appendonly, appendfsync, aof-disable-auto-gc: applies a changed value. Also called
    * once after the startup load, for a change made while loading (applyAppendOnlyConfig).
@@ -139,6 +142,9 @@ export function createAof(
       await rw.deleteHistory();
     },
     barrier: commit.barrier,
+    get units() {
+      return wp.units.written;
+    },
     flush: () => (ctx.state === 'off' ? Promise.resolve() : commit.flush()),
     applyConfig() {
       const want = ctx.cfg('appendonly') === 'yes';

@@ -7,7 +7,7 @@
  * CONFIG SET appendonly/appendfsync take effect through `engine.configChanged`, which is wrapped
  * here (the engine has no per-parameter apply hook); `close()` undoes every installation.
  */
-import type { Engine } from '../engine/engine.ts';
+import type { Durability, Engine } from '../engine/engine.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createAof, type AofOptions, type AofSide } from './aof.ts';
 import { manifestFileName } from '../aof/index.ts';
@@ -78,7 +78,12 @@ export async function attachPersistence(
   };
   const cron = (): void => aof.cron();
   engine.cronJobs.push(cron);
-  const durability = { barrier: (endOfTurn: boolean) => aof.barrier(endOfTurn) };
+  const durability: Durability = {
+    barrier: (endOfTurn, c) => aof.barrier(endOfTurn, c),
+    get units() {
+      return aof.units;
+    },
+  };
   engine.durability = durability;
 
   let closing: Promise<void> | undefined;
