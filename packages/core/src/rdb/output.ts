@@ -17,6 +17,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Scratch space for LZF: a string's bytes, and its compressed form. */
 let plain = new Uint8Array(1024);
+const EMPTY = new Uint8Array(0);
 let packed = new Uint8Array(1024);
 
 export class RdbOutput {
@@ -34,7 +35,7 @@ export class RdbOutput {
     readonly checksum = true,
     private readonly chunkSize = 65536,
   ) {
-    this.buf = new Uint8Array(chunkSize);
+    this.buf = EMPTY;
   }
 
   /** Total bytes written, flushed or not. */
@@ -48,7 +49,8 @@ export class RdbOutput {
     const chunk = this.buf.subarray(0, this.pos);
     if (this.checksum) this.crc.update(chunk);
     this.flushed += this.pos;
-    this.buf = new Uint8Array(this.chunkSize);
+    // The next chunk is allocated when bytes come: a DUMP payload's last flush allocates nothing.
+    this.buf = EMPTY;
     this.pos = 0;
     this.sink(chunk);
   }
@@ -57,7 +59,7 @@ export class RdbOutput {
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
-    if (n > this.buf.length) this.buf = new Uint8Array(n);
+    this.buf = new Uint8Array(Math.max(n, this.chunkSize));
   }
 
   u8(v: number): void {
