@@ -17,8 +17,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Scratch space for LZF: a string's bytes, and its compressed form. */
 let plain = new Uint8Array(1024);
-const EMPTY = new Uint8Array(0);
 let packed = new Uint8Array(1024);
+/** The buffer between a flush and the next bytes. */
+const EMPTY = new Uint8Array(0);
 
 export class RdbOutput {
   private buf: Uint8Array;
