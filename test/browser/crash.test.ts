@@ -75,7 +75,7 @@ describe('crash matrix: SIGKILL of the whole browser while a page writes', () =>
         }
       }, PRELOAD_KEYS);
 
-      const stats = { trials: 0, acked: 0, recovered: 0, lost: 0, unackedRecovered: 0, maxLost: 0, inBgsave: 0, inRewrite: 0, restoreMs: [] as number[] };
+      const stats = { trials: 0, acked: 0, recovered: 0, lost: 0, unackedRecovered: 0, maxLost: 0, inBgsave: 0, inRewrite: 0, discardedByBrowser: 0, restoreMs: [] as number[] };
       let recovered = 0;
       for (let trial = 0; trial < TRIALS; trial++) {
         const log = await startWriter(page, recovered, Math.floor(rand() * 2 ** 32));
@@ -97,7 +97,7 @@ describe('crash matrix: SIGKILL of the whole browser while a page writes', () =>
         const t0 = Date.now();
         browser = await launch(profile);
         page = await openAppPage(browser, served.origin);
-        await openIn(page, options);
+        const info = await openIn(page, options);
         stats.restoreMs.push(Date.now() - t0);
         const got = await readLog(page);
         const where = `${policy} trial ${trial} (seed ${seed}, kill after ${delay} ms, ${bg}, ` +
@@ -105,6 +105,15 @@ describe('crash matrix: SIGKILL of the whole browser while a page writes', () =>
           `errors: ${browser.errors().join(' | ')}`;
 
         expect(log.error, where).toBeUndefined();
+        if (info.dataLoss !== undefined) {
+          // Chromium deleted the IndexedDB database it could not open (its own report, see
+          // dataloss.test.ts), and the log segments went with it: said, not judged as Larder's.
+          console.log(`${where}: THE BROWSER DISCARDED THE DATABASE: ${info.dataLoss}\n${idbDiagnostics(browser)}`);
+          stats.discardedByBrowser++;
+          expect(got.length, where).toBe(0);
+          recovered = 0;
+          continue;
+        }
         // A prefix of the history: 0, 1, ..., n-1 with nothing out of place, and never past what was sent.
         expect({ firstBad: got.firstBad, badValue: got.badValue }, where).toEqual({ firstBad: -1, badValue: undefined });
         expect(got.length, where).toBeLessThanOrEqual(log.reserved);

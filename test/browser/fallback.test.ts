@@ -86,7 +86,7 @@ describe('fallback: the log in IndexedDB', () => {
     let page = await openAppPage(app.browser, app.served.origin);
     await openIn(page, options);
     let recovered = 0;
-    const stats = { trials: 0, acked: 0, recovered: 0, lost: 0 };
+    const stats = { trials: 0, acked: 0, recovered: 0, lost: 0, discardedByBrowser: 0 };
     for (let trial = 0; trial < KILL_TRIALS; trial++) {
       const log = await startWriter(page, recovered, Math.floor(rand() * 2 ** 32));
       const delay = 200 + Math.floor(rand() * 1000);
@@ -94,11 +94,21 @@ describe('fallback: the log in IndexedDB', () => {
       await app.browser.kill();
       app.browser = await launchChromium(app.profile);
       page = await openAppPage(app.browser, app.served.origin);
-      expect(await openIn(page, options)).toMatchObject({ storage: 'idb:fallback-kill' });
+      const info = await openIn(page, options);
+      expect(info).toMatchObject({ storage: 'idb:fallback-kill' });
       const got = await readLog(page);
       const where = `trial ${trial} (seed ${seed}, kill after ${delay} ms, acked ${log.acked}, reserved ${log.reserved}, ` +
         `recovered before ${recovered}, now ${got.length}); errors: ${app.browser.errors().join(' | ')}`;
       expect(log.error, where).toBeUndefined();
+      if (info.dataLoss !== undefined) {
+        // Chromium deleted the database it could not open (its own report, see dataloss.test.ts):
+        // no page code keeps data through that, so the trial says so instead of judging Larder.
+        console.log(`fallback ${where}: THE BROWSER DISCARDED THE DATABASE: ${info.dataLoss}\n${idbDiagnostics(app.browser)}`);
+        stats.discardedByBrowser++;
+        expect(got.length, where).toBe(0);
+        recovered = 0;
+        continue;
+      }
       expect({ firstBad: got.firstBad, badValue: got.badValue }, where).toEqual({ firstBad: -1, badValue: undefined });
       expect(got.length, where).toBeLessThanOrEqual(log.reserved);
       // A loss says what IndexedDB did about it (logged only then: the LOG files are long).

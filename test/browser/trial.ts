@@ -122,7 +122,7 @@ export function readLog(page: Page): Promise<Recovered> {
 }
 
 /** Opens the store in `window.larder` of `page` with `options` (openLarder's). */
-export async function openIn(page: Page, options: Record<string, unknown>): Promise<{ role: string; storage: string }> {
+export async function openIn(page: Page, options: Record<string, unknown>): Promise<{ role: string; storage: string; dataLoss?: string }> {
   return page.evaluate(async (o) => {
     const g = globalThis as any;
     g.larder = await g.openLarder(o);

@@ -66,6 +66,8 @@ export interface OpenInfo {
   /** The storage in use, as INFO persistence names it (`opfs+idb:app`, `idb:app`). */
   storage: string | undefined;
   persisted: boolean | undefined;
+  /** The owner found the store's earlier data gone, and why (BrowserStorage.dataLoss); followers: undefined. */
+  dataLoss: string | undefined;
 }
 
 /**

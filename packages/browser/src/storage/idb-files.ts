@@ -53,6 +53,14 @@ export const newGen = (): string => crypto.randomUUID();
 
 export interface IdbFiles {
   readonly db: Db;
+  /** The database did not exist and was created by this open. */
+  readonly created: boolean;
+  /**
+   * Set when the browser says it discarded the database's previous contents: Chromium deletes an
+   * IndexedDB database it cannot open (corruption) and reports `dataLoss: 'total'` on the upgrade
+   * that recreates it. Its message, or 'total'.
+   */
+  readonly dataLoss: string | undefined;
   list(): Promise<string[]>;
   get(name: string): Promise<FileRecord | undefined>;
   readChunks(name: string): AsyncGenerator<Uint8Array>;
@@ -64,9 +72,15 @@ export interface IdbFiles {
 /** Opens (creating) the database and deletes chunks no record names (crashed writeAtomics). */
 export async function openIdbFiles(dbName: string, onTerminated: () => void): Promise<IdbFiles> {
   let db: Db;
+  let created = false;
+  let dataLoss: string | undefined;
   try {
     db = await openDB<LarderDB>(dbName, 1, {
-      upgrade(d) {
+      upgrade(d, oldVersion, _newVersion, _tx, event) {
+        created = oldVersion === 0;
+        // Chromium's IDBVersionChangeEvent.dataLoss ('none' | 'total'); other browsers have none.
+        const loss = event as unknown as { dataLoss?: string; dataLossMessage?: string };
+        if (loss.dataLoss !== undefined && loss.dataLoss !== 'none') dataLoss = loss.dataLossMessage || loss.dataLoss;
         d.createObjectStore('files', { keyPath: 'name' });
         d.createObjectStore('chunks');
       },
@@ -110,6 +124,8 @@ export async function openIdbFiles(dbName: string, onTerminated: () => void): Pr
 
   return {
     db,
+    created,
+    dataLoss,
     async list() {
       live();
       try {

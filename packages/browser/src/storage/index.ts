@@ -28,7 +28,15 @@ export interface BrowserStorageOptions {
   log?: 'auto' | 'opfs' | 'idb';
 }
 
-export type BrowserStorage = Storage & { readonly logBackend: 'opfs' | 'idb' };
+export type BrowserStorage = Storage & {
+  readonly logBackend: 'opfs' | 'idb';
+  /**
+   * Why the store's earlier data is gone, when it is known to be: the browser discarded its
+   * IndexedDB database (Chromium does so with one it cannot open), or that database is new while
+   * OPFS still holds the store's log. Undefined otherwise, including on a first open.
+   */
+  readonly dataLoss: string | undefined;
+};
 
 type Open = { kind: 'opfs'; file: OpfsAppendFile } | { kind: 'idb'; file: IdbAppendFile } | 'opening';
 type Source = { kind: 'handle'; file: OpfsAppendFile } | { kind: 'idb' } | { kind: 'opfs'; handle: FileSystemFileHandle };
@@ -48,11 +56,21 @@ export async function createBrowserStorage({ name, log = 'auto' }: BrowserStorag
   /** The database connection was taken away (deleteBrowserStorage elsewhere, or the browser). */
   let lost = false;
   let files: IdbFiles | undefined;
+  let dataLoss: string | undefined;
   try {
     files = await openIdbFiles(`larder:${name}`, () => void (lost = true));
+    dataLoss = files.dataLoss && `the browser discarded this store's IndexedDB database (${files.dataLoss})`;
     if (opfs) {
       const inIdb = new Set(await files.list());
-      for (const n of await opfs.list()) if (inIdb.has(n)) await opfs.remove(n).catch(() => undefined);
+      const inOpfs = await opfs.list();
+      for (const n of inOpfs) if (inIdb.has(n)) await opfs.remove(n).catch(() => undefined);
+      if (files.created && inOpfs.length > 0) {
+        // Log segments without their manifest and base cannot be replayed, and a new log must not
+        // append to them: the store starts afresh, and says so.
+        for (const n of inOpfs) await opfs.remove(n);
+        dataLoss = `${dataLoss ?? "this store's IndexedDB database (its snapshots and AOF manifest) was missing"}; ` +
+          `its AOF segments left in OPFS cannot be replayed without them and were removed: ${inOpfs.join(', ')}`;
+      }
     }
   } catch (e) {
     files?.close();
@@ -110,6 +128,7 @@ export async function createBrowserStorage({ name, log = 'auto' }: BrowserStorag
   return {
     description: `${opfs ? 'opfs+idb' : 'idb'}:${name}`,
     logBackend: opfs ? 'opfs' : 'idb',
+    dataLoss,
 
     async list() {
       check();

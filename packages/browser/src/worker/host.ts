@@ -132,10 +132,10 @@ export function createHost(): HostApi {
       emit({ type: 'role', role: 'follower' });
       post({ t: 'who' });
       void navigator.locks.request(ownerLock(p.name), owned);
-      return { role: 'follower', storage: undefined, persisted: undefined };
+      return { role: 'follower', storage: undefined, persisted: undefined, dataLoss: undefined };
     }
     const owner = await owning!;
-    return { role: 'owner', storage: owner.storage.description, persisted: owner.persisted };
+    return { role: 'owner', storage: owner.storage.description, persisted: owner.persisted, dataLoss: owner.storage.dataLoss };
   }
 
   async function close(): Promise<void> {

@@ -48,7 +48,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
   let persisted: boolean | undefined;
   if (params.persist) persisted = await navigator.storage?.persist?.().catch(() => false);
   const raw = await retryWhileLocked(() => createBrowserStorage({ name: params.name, log: params.log }), LOCKED_RETRY_MS);
-  const quota: QuotaWatch = watchQuota(raw);
+  const quota: QuotaWatch<BrowserStorage> = watchQuota(raw);
   const storage = quota.storage;
   const engine = createEngine({ config: { appendonly: 'yes', ...params.config } });
   // Where the files are: Redis's fields say what, these say where (the log's backend may be the fallback).
@@ -57,7 +57,10 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     ['larder_log_backend', storage.logBackend],
     ['larder_storage_persisted', persisted === undefined ? 'unknown' : persisted ? 1 : 0],
     ['larder_quota_exceeded', quota.exceeded ? 1 : 0],
+    ['larder_storage_data_loss', storage.dataLoss === undefined ? 0 : 1],
   ]);
+  // Said before the load, which then starts from whatever is left (as Redis from a dir that lost files).
+  if (storage.dataLoss !== undefined) hooks.log('warning', `earlier data of this store is gone: ${storage.dataLoss}`);
   const progress = setInterval(() => {
     const s = loadingState(engine);
     if (s.loading) hooks.loading(s.loadedBytes, s.totalBytes);

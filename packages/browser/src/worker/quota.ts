@@ -9,14 +9,15 @@
 import { StorageError, type AppendFile, type Storage } from '@larder/core/storage';
 import type { WireError } from '@larder/core/client';
 
-export interface QuotaWatch {
-  readonly storage: Storage & { readonly logBackend: 'opfs' | 'idb' };
+export interface QuotaWatch<S extends Storage = Storage> {
+  /** The wrapped storage (the inner one's own properties read through). */
+  readonly storage: S;
   readonly exceeded: boolean;
   /** The error a refused write gets while the quota is exhausted. */
   error(misconf: string): WireError;
 }
 
-export function watchQuota<S extends Storage & { readonly logBackend: 'opfs' | 'idb' }>(inner: S): QuotaWatch {
+export function watchQuota<S extends Storage>(inner: S): QuotaWatch<S> {
   let exceeded = false;
   const guard = <T>(fn: () => T): T => {
     try {
