@@ -5,8 +5,14 @@
  * still holds the store's log leaves segments that cannot be replayed, which are removed so the
  * new log never appends to them. Either way `info.dataLoss`, INFO persistence and a warning say
  * what happened, and the store works afresh.
+ *
+ * The first case is how it happens after crashes: a torn tail of LevelDB's log (what a write cut
+ * short by SIGKILL leaves) is dropped at the next open, but LevelDB reuses that log and appends
+ * after the torn bytes; after the next kill the open meets them mid-log (checksum mismatch) and
+ * Chromium deletes the database (Chromium 156 here). The test asserts what Larder owes whatever
+ * Chromium does: the data is there, or the store says it is gone.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +38,40 @@ const state = (page: Page): Promise<{ keys: number; field: string | undefined; w
 
 describe('data loss: the IndexedDB database is gone', () => {
   const app = appSession();
+
+  it('never passes off an empty store after a torn IndexedDB log and two kills', async () => {
+    const options = { name: 'torn', log: 'idb', appendfsync: 'always' };
+    let page = await openAppPage(app.browser, app.served.origin);
+    await openIn(page, options);
+    await page.evaluate(async () => {
+      const l = (globalThis as any).larder;
+      for (let i = 0; i < 200; i++) await l.rpush('log', 'x'.repeat(1000));
+    });
+    await app.browser.kill();
+    const root = join(app.profile, 'Default', 'IndexedDB');
+    const dir = join(root, readdirSync(root).find((d) => d.endsWith('.indexeddb.leveldb'))!);
+    const log = join(dir, readdirSync(dir).find((f) => f.endsWith('.log'))!);
+    truncateSync(log, statSync(log).size - 3000);
+    app.browser = await launchChromium(app.profile);
+    page = await openAppPage(app.browser, app.served.origin);
+    expect((await openIn(page, options)).dataLoss).toBeUndefined();
+    // The torn transaction (the last push) is gone; LevelDB recovered the rest.
+    const before: number = await page.evaluate(() => (globalThis as any).larder.llen('log'));
+    expect(before).toBeGreaterThan(150);
+    await page.evaluate(async () => {
+      const l = (globalThis as any).larder;
+      for (let i = 0; i < 50; i++) await l.rpush('log', 'y');
+    });
+    await app.browser.kill();
+    app.browser = await launchChromium(app.profile);
+    page = await openAppPage(app.browser, app.served.origin);
+    const info = await openIn(page, options);
+    const after: number = await page.evaluate(() => (globalThis as any).larder.llen('log'));
+    console.log(`torn LevelDB log, two kills: ${before} + 50 pushes acknowledged, ${after} recovered; dataLoss: ${info.dataLoss}`);
+    if (info.dataLoss === undefined) expect(after).toBe(before + 50);
+    else expect(info.dataLoss).toMatch(/the browser discarded this store's IndexedDB database \(.*corrupt.*\)/);
+    await page.close();
+  });
 
   it('says so when Chromium discards a corrupt database (IndexedDB log)', async () => {
     const options = { name: 'corrupt', log: 'idb', appendfsync: 'always' };
