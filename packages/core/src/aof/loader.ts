@@ -25,8 +25,10 @@
  * Redis's "last valid offset" starts at 0 even after an RDB preamble, so a torn first tail command
  * would cut the whole RDB away; ours starts where the RDB ends.
  */
-import { InputBuffer, latin1 } from '../resp/buffer.ts';
+import { bytesToBinary } from '../bytes.ts';
+import { InputBuffer } from '../resp/buffer.ts';
 import { atoi, fgetsEnd, NEED_MORE, NO_LINE, strtol } from './clib.ts';
+import { commandEnd, plainNumber, wholeCommand } from './fast-path.ts';
 import * as E from './errors.ts';
 
 /** Where the reader sends an RDB part: the RDB decoder's streaming interface. */
@@ -50,8 +52,6 @@ export interface AofReaderOptions {
   rdb?: () => RdbSink;
   /** lookupCommand: returning false fails the load with "Unknown command ...". */
   isCommand?: (argv: readonly string[]) => boolean;
-  /** Bytes → byte string for arguments; hosts with a native latin1 decoder may pass theirs. */
-  decode?: (buf: Uint8Array, start: number, end: number) => string;
 }
 
 export type AofLoadStatus = 'ok' | 'empty' | 'truncated' | 'failed';
@@ -117,7 +117,6 @@ const enum Phase {
 export function createAofReader(opts: AofReaderOptions): AofReader {
   const file = opts.file;
   const loadTruncated = opts.loadTruncated ?? true;
-  const decode = opts.decode ?? latin1;
   const log: AofLogLine[] = [];
   const ib = new InputBuffer();
   let phase = Phase.Detect;
@@ -231,9 +230,10 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
             continue;
           }
           if (c !== 0x2a) return fail('format', E.badFormat(file));
-          const after = wholeCommand(buf, start, end);
-          if (after > 0) {
-            consume(after - start);
+          const whole = wholeCommand(buf, start, end);
+          if (whole !== undefined) {
+            argv = whole;
+            consume(commandEnd - start);
             if (!command(argv)) return;
             out.push(argv);
             continue;
@@ -272,7 +272,7 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
             ib.expect(argLen + 2);
             return;
           }
-          argv.push(decode(buf, start, start + argLen));
+          argv.push(bytesToBinary(buf, start, start + argLen));
           consume(argLen + 2);
           if (argv.length < argc) {
             phase = Phase.ArgLen;
@@ -287,36 +287,6 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
           return;
       }
     }
-  }
-
-  /**
-   * The common case in one pass: a well-formed command (`*<n>\r\n`, then `$<len>\r\n<data>\r\n`
-   * n times, plain digits) wholly in `buf[start..end)`: sets `argv` and returns where it ends.
-   * Anything else returns -1 having changed nothing but `argv`, and the line-by-line states read
-   * it with Redis's fgets/atoi rules (what they accept here, they read the same way).
-   */
-  function wholeCommand(buf: Uint8Array, start: number, end: number): number {
-    let p = start + 1;
-    let n = 0;
-    let digits = 0;
-    for (let c = buf[p]!; p < end && c >= 0x30 && c <= 0x39 && digits < 9; c = buf[++p]!, digits++) n = n * 10 + (c - 0x30);
-    if (digits === 0 || n < 1 || p + 1 >= end || buf[p] !== 0x0d || buf[p + 1] !== 0x0a) return -1;
-    p += 2;
-    const args: string[] = [];
-    for (let k = 0; k < n; k++) {
-      if (p >= end || buf[p] !== 0x24) return -1;
-      p++;
-      let len = 0;
-      digits = 0;
-      for (let c = buf[p]!; p < end && c >= 0x30 && c <= 0x39 && digits < 9; c = buf[++p]!, digits++) len = len * 10 + (c - 0x30);
-      if (digits === 0 || p + 1 >= end || buf[p] !== 0x0d || buf[p + 1] !== 0x0a) return -1;
-      p += 2;
-      if (end - p < len + 2) return -1;
-      args.push(decode(buf, p, p + len));
-      p += len + 2;
-    }
-    argv = args;
-    return p;
   }
 
   /** A complete command: the unknown-command check and the MULTI bookkeeping, in Redis's order. */
@@ -412,21 +382,4 @@ export function createAofReader(opts: AofReaderOptions): AofReader {
       return inMulti;
     },
   };
-}
-
-/**
- * The common case of a count or length: up to 9 digits then '\r' or '\n'. Anything else (-1) goes
- * through the C parsing, which gives the same value for these.
- */
-function plainNumber(buf: Uint8Array, from: number, to: number): number {
-  let v = 0;
-  let i = from;
-  for (; i < to && i - from < 10; i++) {
-    const c = buf[i]!;
-    if (c < 0x30 || c > 0x39) break;
-    v = v * 10 + (c - 0x30);
-  }
-  if (i === from || i - from > 9 || i === to) return -1;
-  const c = buf[i];
-  return c === 0x0d || c === 0x0a ? v : -1;
 }

@@ -46,8 +46,6 @@ export interface ClientOptions {
   bytes?: boolean;
 }
 
-export { toArgv };
-
 /** A call as a pipeline holds it: its argv, and what turns its reply into the typed result. */
 type Call = { argv: string[]; then: (r: Reply) => Decoded };
 

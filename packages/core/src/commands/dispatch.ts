@@ -126,8 +126,7 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
     // Anything but a ReplyError is a bug: the host turns it into an error reply. The unit still
     // ends, so what was already propagated is delivered and later units are not swallowed.
     if (!(e instanceof ReplyError)) {
-      engine.propagation.end();
-      if (engine.aofUnits !== units) c.aofUnit = engine.aofUnits;
+      engine.endUnit(c, units);
       throw e;
     }
     reply = e;
@@ -136,8 +135,7 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
   if (engine.dirty !== dirtyBefore && !c.noPropagate && spec.flags.includes('write')) {
     engine.propagate(c.dbIndex, c.propagateArgv ?? argv);
   }
-  engine.propagation.end();
-  if (engine.aofUnits !== units) c.aofUnit = engine.aofUnits;
+  engine.endUnit(c, units);
   // Looked up after the handler: CONFIG RESETSTAT clears the table and then counts itself.
   const stats = engine.stats.command(fullName);
   stats.calls++;

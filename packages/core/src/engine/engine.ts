@@ -147,14 +147,23 @@ export class Engine {
     try {
       return fn();
     } finally {
-      this.propagation.end();
-      if (this.aofUnits !== units) c.aofUnit = this.aofUnits;
+      this.endUnit(c, units);
     }
   }
 
-  /** The AOF's count of units written (0 without persistence): a unit that changes it stamps its client (Client.aofUnit). */
+  /** The AOF's count of units written (0 without persistence), taken before a unit begins. */
   get aofUnits(): number {
     return this.durability?.units ?? 0;
+  }
+
+  /**
+   * Ends a unit `c` began (propagation.begin) when the AOF's count was `unitsBefore`: delivers its
+   * effects, and if the AOF took them, `c` now needs them in the file (Client.aofUnit).
+   */
+  endUnit(c: Client, unitsBefore: number): void {
+    this.propagation.end();
+    const units = this.aofUnits;
+    if (units !== unitsBefore) c.aofUnit = units;
   }
 
   /**

@@ -111,25 +111,23 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
     const seen = units.written;
     const own = c === undefined ? seen : c.aofUnit > c.aofReported ? c.aofUnit : 0;
     if (policy() === 'always') {
-      const durable = (): number => units.durable;
       if (seen <= units.durable) return undefined;
-      if (flushing !== undefined && flushing.upTo >= seen) return share(flushing.promise, c, own, durable);
-      return share(joinGroup(), c, own, durable);
+      if (flushing !== undefined && flushing.upTo >= seen) return share(flushing.promise, c, own, 'durable');
+      return share(joinGroup(), c, own, 'durable');
     }
-    const handed = (): number => units.handed;
     if (seen <= units.handed) return undefined;
     // The hand-off `wrote` scheduled is still ahead: wait for it rather than write now.
-    if (endOfTurn && drainScheduled) return share((handOff ??= newGroup()).promise, c, own, handed);
+    if (endOfTurn && drainScheduled) return share((handOff ??= newGroup()).promise, c, own, 'handed');
     if (wp.drain()) return undefined;
     if (wp.error !== undefined) return own > units.handed ? Promise.reject(refuse(c, own, wp.error)) : undefined;
     // A rewrite is switching incr files: the bytes reach the next one when it opens.
     return wp.waitForFile().then(() => barrier(false, c));
   }
 
-  /** A caller's share of an outcome many wait on: its failure is the caller's only if `own` is not `done()`. */
-  function share(p: Promise<void>, c: Client | undefined, own: number, done: () => number): Promise<void> {
+  /** A caller's share of an outcome many wait on: its failure is the caller's only if `own` did not get `where` after all. */
+  function share(p: Promise<void>, c: Client | undefined, own: number, where: 'durable' | 'handed'): Promise<void> {
     return p.catch((e: unknown) => {
-      if (own > done()) throw refuse(c, own, e);
+      if (own > units[where]) throw refuse(c, own, e);
     });
   }
 

@@ -176,7 +176,6 @@ export function wrongArity(cmd: string): ReplyError {
   return err(`ERR wrong number of arguments for '${cmd}' command`);
 }
 
-
 /**
  * processCommand's text: the name cut to 128 bytes, then quoted arguments until the list reaches
  * 128 bytes, each cut to what is left of that budget (quotes and spaces count).

@@ -116,6 +116,3 @@ export function parseLongLong(buf: Uint8Array, from: number, to: number): number
   }
   return negative ? -v : v;
 }
-
-/** Bytes → byte string: core's one conversion (bytes.ts), under the name the decoders know. */
-export { bytesToBinary as latin1 } from '../bytes.ts';

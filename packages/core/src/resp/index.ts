@@ -14,6 +14,5 @@ export {
 } from './reply-decoder.ts';
 export { VerbatimString } from '../reply/reply.ts';
 export { splitArgs } from './split-args.ts';
-export { latin1 } from './buffer.ts';
 /** For hosts: the reply to send when a handler fails with something other than a ReplyError. */
 export { internalError } from '../reply/errors.ts';

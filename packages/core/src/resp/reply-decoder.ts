@@ -21,7 +21,8 @@
  */
 import { ReplyError } from '../reply/errors.ts';
 import { Double, MapReply, NIL_ARRAY, Push, SetReply, Status, VerbatimString, type Reply } from '../reply/reply.ts';
-import { InputBuffer, latin1 } from './buffer.ts';
+import { bytesToBinary } from '../bytes.ts';
+import { InputBuffer } from './buffer.ts';
 
 /** What a server may send: the engine's replies plus the RESP3 types it never produces itself. */
 export type RespValue = Reply | boolean;
@@ -65,7 +66,7 @@ export class ReplyDecoder {
   private failed: RespProtocolError | null = null;
 
   constructor(private readonly opts: ReplyDecoderOptions) {
-    this.binary = opts.binary ?? latin1;
+    this.binary = opts.binary ?? bytesToBinary;
   }
 
   /** Parses `chunk`, calling onReply / onPush for each complete value. */

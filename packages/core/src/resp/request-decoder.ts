@@ -24,7 +24,8 @@ import {
   protoExpectedDollar,
   type ReplyError,
 } from '../reply/errors.ts';
-import { findByte, InputBuffer, latin1, parseLongLong } from './buffer.ts';
+import { bytesToBinary } from '../bytes.ts';
+import { findByte, InputBuffer, parseLongLong } from './buffer.ts';
 import { splitArgs } from './split-args.ts';
 
 /** PROTO_INLINE_MAX_SIZE: the longest inline request, and the longest count line. */
@@ -53,7 +54,7 @@ export class RequestDecoder {
 
   constructor(opts: RequestDecoderOptions = {}) {
     this.maxBulkLen = opts.maxBulkLen ?? 512 * 1024 * 1024;
-    this.binary = opts.binary ?? latin1;
+    this.binary = opts.binary ?? bytesToBinary;
   }
 
   /** Bytes received and not yet returned as commands (Redis's qbuf). */
