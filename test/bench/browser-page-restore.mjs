@@ -50,12 +50,12 @@ export async function restoreBuild(name, tail) {
 }
 
 /** Time from openLarder() to ready for store `name` on this (fresh) page, then DBSIZE and close. */
-export async function restoreOpen(name) {
+export async function restoreOpen(name, workerUrl = '/worker.js') {
   const events = [];
   const t0 = performance.now();
   const l = await openLarder({
     name, appendfsync: 'no', save: '', config: RESTORE_CONFIG,
-    worker: () => new Worker('/worker.js', { type: 'module' }),
+    worker: () => new Worker(workerUrl, { type: 'module' }),
     onEvent: (e) => events.push([Math.round(performance.now() - t0), e.type]),
   });
   const ms = performance.now() - t0;

@@ -74,6 +74,17 @@ describe('browser storage routing in Chromium', () => {
   });
 });
 
+describe('browser storage read-ahead in Chromium', () => {
+  it('reads a snapshot of several chunks on a helper worker, in this thread without one, and names a missing chunk', async () => {
+    const bytes = 40 * MiB + 12345;
+    expect(await inWorker({ op: 'read-ahead' })).toEqual({
+      helper: { bytes, matches: true, helper: 3, inThread: 0 },
+      noNestedWorkers: { bytes, matches: true, helper: 0, inThread: 3 },
+      missingChunk: expect.stringMatching(/^CORRUPT: .*appendonly\.aof\.1\.base\.rdb: chunk 1 of generation .* is missing/),
+    });
+  });
+});
+
 describe('browser storage errors in Chromium', () => {
   it('is LOCKED for a second tab while the first holds the store, and free once that tab dies', async () => {
     const worker = `${served.origin}/storage.js`;
