@@ -118,8 +118,8 @@ export interface Served {
 /** Serves `dir` read-only on 127.0.0.1 at a free port, without caching. */
 export function serveDir(dir: string): Promise<Served> {
   const root = resolve(dir);
-  const send = (res: ServerResponse, status: number, body: string | Uint8Array, type = 'text/plain'): void => {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  const send = (res: ServerResponse, status: number, body: string | Uint8Array, type = 'text/plain', csp?: string | null): void => {
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...(csp ? { 'content-security-policy': csp } : {}) });
     res.end(body);
   };
   const server = createServer((req, res) => {
@@ -131,7 +131,8 @@ export function serveDir(dir: string): Promise<Served> {
       if (path !== root && !path.startsWith(root + sep)) return send(res, 403, 'forbidden');
       try {
         if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
-        send(res, 200, await readFile(path), MIME[extname(path)] ?? 'application/octet-stream');
+        // `?csp=<policy>` serves the file with that Content-Security-Policy.
+        send(res, 200, await readFile(path), MIME[extname(path)] ?? 'application/octet-stream', url.searchParams.get('csp'));
       } catch {
         send(res, 404, `not found: ${url.pathname}`);
       }

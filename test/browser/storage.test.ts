@@ -75,12 +75,21 @@ describe('browser storage routing in Chromium', () => {
 });
 
 describe('browser storage read-ahead in Chromium', () => {
+  const bytes = 40 * MiB + 12345;
+
   it('reads a snapshot of several chunks on a helper worker, in this thread without one, and names a missing chunk', async () => {
-    const bytes = 40 * MiB + 12345;
     expect(await inWorker({ op: 'read-ahead' })).toEqual({
-      helper: { bytes, matches: true, helper: 3, inThread: 0 },
+      read: { bytes, matches: true, helper: 3, inThread: 0 },
       noNestedWorkers: { bytes, matches: true, helper: 0, inThread: 3 },
       missingChunk: expect.stringMatching(/^CORRUPT: .*appendonly\.aof\.1\.base\.rdb: chunk 1 of generation .* is missing/),
+    });
+  });
+
+  it("reads it in the worker's own thread when its Content-Security-Policy forbids blob: workers", async () => {
+    // The storage worker served with a CSP header of its own (serve.ts's `csp` parameter).
+    const url = `${served.origin}/storage.js?csp=${encodeURIComponent("worker-src 'self'")}`;
+    expect(await workerCall(page, url, { op: 'read-ahead', once: true })).toEqual({
+      read: { bytes, matches: true, helper: 0, inThread: 3 },
     });
   });
 });
