@@ -19,7 +19,8 @@ export function compareInts(a: string, b: string): number {
   if (an !== bn) return an ? -1 : 1;
   let c = a.length - b.length;
   if (c === 0) c = a < b ? -1 : a > b ? 1 : 0;
-  return an ? -c : c;
+  // Among negatives the longer (or greater) text is the smaller number; equal stays 0, not -0.
+  return an && c !== 0 ? -c : c;
 }
 
 export class SetValue implements Iterable<string> {
