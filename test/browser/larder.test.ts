@@ -148,6 +148,74 @@ describe('@larder/browser in Chromium', () => {
     await page.close();
   });
 
+  it('refuses a page, a follower or an owner of another build with VERSION_MISMATCH, and serves once it is gone', async () => {
+    const page = await openAppPage(app.browser, app.served.origin);
+    const out = await page.evaluate(async () => {
+      const g = globalThis as any;
+      const r: Record<string, unknown> = {};
+      // A page client of another build opening its worker.
+      const api = g.comlink.wrap(new Worker('/worker.js', { type: 'module' }));
+      r.page = await api.open({ protocol: 999, name: 'versions-page', config: {}, log: 'auto', persist: false }, g.comlink.proxy(() => {}));
+      // A follower of another build asking this build's owner.
+      const owner = await openLarder({ name: 'versions' });
+      await owner.set('k', 'v');
+      const channel = new BroadcastChannel('larder:versions');
+      const heard: any[] = [];
+      channel.onmessage = (e) => heard.push(e.data);
+      channel.postMessage({ t: 'who' });
+      const until = async (f: () => any): Promise<any> => {
+        for (let i = 0; i < 200 && !f(); i++) await new Promise((res) => setTimeout(res, 10));
+        return f();
+      };
+      const announced = await until(() => heard.find((m) => m.t === 'owner'));
+      r.announced = { protocol: announced.protocol };
+      channel.postMessage({ t: 'req', to: announced.owner, from: 'old', id: 1, req: { op: 'exec', conn: 'old:1', batch: [3, 'SET', 'k', 'old'] }, protocol: 999 });
+      r.ownerAnswer = await until(() => heard.find((m) => m.t === 'res'));
+      r.kept = await owner.get('k');
+      await owner.close();
+      channel.close();
+      // An owner of another build: this page holds the store's lock and answers as that owner.
+      let releaseLock!: () => void;
+      await new Promise<void>((held) => {
+        void navigator.locks.request('larder:versions-old-owner', () => {
+          held();
+          return new Promise<void>((res) => (releaseLock = res));
+        });
+      });
+      const old = new BroadcastChannel('larder:versions-old-owner');
+      old.onmessage = (e) => {
+        if (e.data.t === 'who') old.postMessage({ t: 'owner', owner: 'old', ready: true, protocol: 0 });
+      };
+      const follower = await openLarder({ name: 'versions-old-owner' });
+      r.followerRole = follower.info.role;
+      r.followerCall = await follower.set('k', 'new').then(() => 'served', (e: any) => `${e.code}: ${e.message}`);
+      // The old build's tab goes away: this tab's worker takes the store over and serves.
+      old.close();
+      releaseLock();
+      for (let i = 0; ; i++) {
+        try {
+          r.afterOldOwner = await follower.set('k', 'new');
+          break;
+        } catch (e: any) {
+          if (i > 200) throw e;
+          await new Promise((res) => setTimeout(res, 10));
+        }
+      }
+      await follower.close();
+      return r;
+    });
+    expect(out.page).toMatchObject({ ok: false, error: { code: 'VERSION_MISMATCH' } });
+    expect(JSON.stringify(out.page)).toContain("This page's Larder client speaks protocol 999 and its worker protocol 1");
+    expect(out.announced).toEqual({ protocol: 1 });
+    expect(out.ownerAnswer).toMatchObject({ t: 'res', to: 'old', id: 1, ok: false, error: { code: 'VERSION_MISMATCH' } });
+    expect(JSON.stringify(out.ownerAnswer)).toContain('This tab runs Larder protocol 999 and the tab that owns the store runs protocol 1');
+    expect(out.kept).toBe('v');
+    expect(out.followerRole).toBe('follower');
+    expect(out.followerCall).toMatch(/^VERSION_MISMATCH: VERSION_MISMATCH This tab runs Larder protocol 1 and the tab that owns the store runs protocol 0/);
+    expect(out.afterOldOwner).toBe('OK');
+    await page.close();
+  });
+
   it('shares one owner across tabs; a follower takes over when the owner closes', async () => {
     const tabs = await Promise.all([0, 1, 2].map(() => openAppPage(app.browser, app.served.origin)));
     const roles: string[] = [];

@@ -9,9 +9,28 @@
  * Every other tab's worker is a follower and forwards its pages' batches to the owner; the owner
  * answers each to the worker that asked and pushes pub/sub messages to the connection they are for.
  */
-import { errorToWire, type Wire, type WireError } from '@larder/core/client';
+import { errorToWire, LarderError, type Wire, type WireError } from '@larder/core/client';
 
 export type Appendfsync = 'always' | 'everysec' | 'no';
+
+/**
+ * The version of the messages below. Pages, workers and tabs of different builds meet in the
+ * field: a tab left open across a deploy becomes a follower of a newer tab's owner (or the other
+ * way round), a cached worker script serves a newer page. Each side checks the other's version and
+ * refuses with VERSION_MISMATCH rather than misread it. Bump it with any change to these shapes.
+ */
+export const PROTOCOL = 1;
+
+/** VERSION_MISMATCH, as the follower's page reads it: this tab speaks `tab`, the owner's `owner`. */
+export function versionMismatch(tab: unknown, owner: unknown): LarderError {
+  return new LarderError(
+    'LarderError',
+    'VERSION_MISMATCH',
+    `VERSION_MISMATCH This tab runs Larder protocol ${String(tab ?? 'unknown')} and the tab that owns the store runs ` +
+      `protocol ${String(owner ?? 'unknown')}: two builds of the app (a tab open since before a deploy?). Reload the tabs ` +
+      'of the older build; calls fail until then.',
+  );
+}
 
 /**
  * Commands as they cross a message boundary: one flat array, each command's argument count then
@@ -41,6 +60,8 @@ export function failedBatch(batch: Batch, e: unknown): Wire[] {
 }
 
 export interface OpenParams {
+  /** The page client's PROTOCOL. */
+  protocol: number;
   /** The store's name: one OPFS folder, one IndexedDB database, one Web Lock per name. */
   name: string;
   /** Config parameters as redis-server takes them (`appendfsync`, `save`, ...). The owner's win. */
@@ -107,8 +128,8 @@ export type ChannelMessage =
   /** A follower asks who owns the store (sent at start). */
   | { t: 'who' }
   /** The owner announces itself: at takeover, once ready, and in answer to `who`. */
-  | { t: 'owner'; owner: string; ready: boolean }
-  | { t: 'req'; to: string; from: string; id: number; req: Request }
+  | { t: 'owner'; owner: string; ready: boolean; protocol: number }
+  | { t: 'req'; to: string; from: string; id: number; req: Request; protocol: number }
   | { t: 'res'; to: string; id: number; ok: true; value: unknown }
   | { t: 'res'; to: string; id: number; ok: false; error: WireError }
   /** A pub/sub message for connection `conn` (whose worker id prefixes it). */

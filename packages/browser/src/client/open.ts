@@ -6,7 +6,7 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import { createClient, errorFromWire, toBinary, type Larder, type Wire } from '@larder/core/client';
-import type { Appendfsync, HostApi, HostEvent, OpenInfo, Result } from '../protocol.ts';
+import { PROTOCOL, type Appendfsync, type HostApi, type HostEvent, type OpenInfo, type Result } from '../protocol.ts';
 import { createPubSub, type Message, type Subscription } from './pubsub.ts';
 import { batchingTransport, type BatchingTransport } from './transport.ts';
 
@@ -95,7 +95,7 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<B
     opts.onEvent?.(e);
   };
   const info = await unwrap(api.open(
-    { name: opts.name, config: configOf(opts), log: opts.log ?? 'auto', persist: opts.persist === true },
+    { protocol: PROTOCOL, name: opts.name, config: configOf(opts), log: opts.log ?? 'auto', persist: opts.persist === true },
     proxy(onEvent),
   ));
   const main = batchingTransport(api, api.connect(undefined));

@@ -13,9 +13,9 @@
  * Each worker also holds a liveness lock of its own, which the owner polls to close connections
  * left behind by tabs that went away.
  */
-import { errorToWire, type Wire } from '@larder/core/client';
+import { errorToWire, LarderError, type Wire } from '@larder/core/client';
 import {
-  channelName, failedBatch, ownerLock, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams,
+  channelName, failedBatch, ownerLock, PROTOCOL, versionMismatch, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams,
   type Request, type Result,
 } from '../protocol.ts';
 import { openOwner, type Owner } from './owner.ts';
@@ -63,9 +63,11 @@ export function createHost(): HostApi {
 
   function onMessage(m: ChannelMessage): void {
     if (owning) {
-      if (m.t === 'who') void owning.then(() => post({ t: 'owner', owner: self, ready: true }), () => {});
+      if (m.t === 'who') void owning.then(() => post({ t: 'owner', owner: self, ready: true, protocol: PROTOCOL }), () => {});
       else if (m.t === 'req' && m.to === self) {
-        serve(m.req).then(
+        // A follower of another build: its request may not mean what this build reads.
+        const served = m.protocol === PROTOCOL ? serve(m.req) : Promise.reject(versionMismatch(m.protocol, PROTOCOL));
+        served.then(
           (value) => post({ t: 'res', to: m.from, id: m.id, ok: true, value }),
           (e: unknown) => post({ t: 'res', to: m.from, id: m.id, ok: false, error: errorToWire(e) }),
         );
@@ -81,8 +83,8 @@ export function createHost(): HostApi {
   async function own(): Promise<void> {
     if (closed) return;
     const hadOwner = remote.owner !== undefined;
-    remote.receive({ t: 'owner', owner: self, ready: false });
-    post({ t: 'owner', owner: self, ready: false });
+    remote.receive({ t: 'owner', owner: self, ready: false, protocol: PROTOCOL });
+    post({ t: 'owner', owner: self, ready: false, protocol: PROTOCOL });
     owning = openOwner(params, {
       push: (conn, message) => post({ t: 'push', conn, message }),
       loading: (loadedBytes, totalBytes) => {
@@ -97,7 +99,7 @@ export function createHost(): HostApi {
     emit({ type: 'role', role: 'owner' });
     if (hadOwner) emit({ type: 'owner-changed', owner: self });
     emit({ type: 'ready' });
-    post({ t: 'owner', owner: self, ready: true });
+    post({ t: 'owner', owner: self, ready: true, protocol: PROTOCOL });
     const sweep = setInterval(() => void dropDeparted(owner), SWEEP_MS);
     await new Promise<void>((resolve) => (release = resolve));
     clearInterval(sweep);
@@ -114,6 +116,11 @@ export function createHost(): HostApi {
   }
 
   async function open(p: OpenParams, onEvent: (e: HostEvent) => void): Promise<OpenInfo> {
+    if (p.protocol !== PROTOCOL) {
+      throw new LarderError('LarderError', 'VERSION_MISMATCH', `VERSION_MISMATCH This page's Larder client speaks protocol ` +
+        `${String(p.protocol)} and its worker protocol ${PROTOCOL}: they come from two builds (a worker script cached apart ` +
+        'from the page?). Serve both from one build and reload.');
+    }
     params = p;
     emit = onEvent;
     channel = new BroadcastChannel(channelName(p.name));

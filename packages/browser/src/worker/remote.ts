@@ -4,10 +4,11 @@
  * A request is addressed to the owner known when it was sent. When another owner announces itself
  * (the old one's tab closed or died), requests still unanswered are rejected with OWNER_LOST: the
  * old owner may have applied them before it went away, so retrying is the caller's decision (safe
- * for SET, not for INCR). Requests made while no owner is known wait for one.
+ * for SET, not for INCR). Requests made while no owner is known wait for one. An owner of another
+ * build (its PROTOCOL differs) gets no requests: they fail with VERSION_MISMATCH.
  */
 import { errorFromWire, LarderError } from '@larder/core/client';
-import type { ChannelMessage, Request } from '../protocol.ts';
+import { PROTOCOL, versionMismatch, type ChannelMessage, type Request } from '../protocol.ts';
 
 interface Pending {
   owner: string;
@@ -26,16 +27,20 @@ export interface Remote {
 
 export function createRemote(post: (m: ChannelMessage) => void, self: string): Remote {
   let owner: string | undefined;
+  /** The owner's PROTOCOL, when it is not ours. */
+  let foreign: number | null | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
   const waiting: Array<() => void> = [];
 
   const send = (req: Request, to: string): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { owner: to, resolve, reject });
-      post({ t: 'req', to, from: self, id, req });
-    });
+    foreign !== undefined
+      ? Promise.reject(versionMismatch(PROTOCOL, foreign))
+      : new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { owner: to, resolve, reject });
+        post({ t: 'req', to, from: self, id, req, protocol: PROTOCOL });
+      });
 
   const lost = (): LarderError =>
     new LarderError(
@@ -66,6 +71,8 @@ export function createRemote(post: (m: ChannelMessage) => void, self: string): R
       if (m.t !== 'owner' || m.owner === owner) return false;
       const previous = owner;
       owner = m.owner;
+      // null: a build from before versions were announced.
+      foreign = m.protocol === PROTOCOL ? undefined : (m.protocol ?? null);
       for (const [id, p] of pending) {
         if (p.owner === owner) continue;
         pending.delete(id);
