@@ -10,7 +10,7 @@
  */
 import type { Client } from '../engine/client.ts';
 import { binaryToBytes, bytesToBinary } from '../bytes.ts';
-import { decodeDump, encodeDump, verifyDumpPayload } from '../rdb/dump.ts';
+import { decodeDump, dumpOptions, dumpView, verifyDumpPayload } from '../rdb/dump.ts';
 import { limitsFromConfig } from '../rdb/value-decode.ts';
 import {
   BAD_DATA_FORMAT, BUSYKEY, DUMP_PAYLOAD_INVALID, RESTORE_INVALID_FREQ, RESTORE_INVALID_IDLETIME,
@@ -30,12 +30,7 @@ function dump(c: Client, argv: string[]): Reply {
     return null;
   }
   db.ks.hits++;
-  const config = c.engine.config;
-  const payload = encodeDump(e.value, {
-    compression: config.value('rdbcompression') === 'yes',
-    listMaxListpackSize: config.num('list-max-listpack-size'),
-  });
-  return bytesToBinary(payload);
+  return bytesToBinary(dumpView(e.value, dumpOptions(c.engine.config)));
 }
 
 interface RestoreOptions {

@@ -6,10 +6,10 @@
  * Larder's DUMP stamps version 10, as Redis 7.0 does, and RESTORE refuses newer payloads by
  * default as 7.0 would (a 7.2+ server's version 11 payloads can be allowed with `maxVersion`).
  */
+import type { Config } from '../engine/config.ts';
 import type { Value } from '../keyspace/object.ts';
 import { RDB_VERSION_7_0 } from './constants.ts';
 import { Crc64 } from './crc64.ts';
-import { concat } from './encoder.ts';
 import { corrupt, EMPTY_DUMP, WRONG_DUMP } from './errors.ts';
 import { RdbOutput } from './output.ts';
 import { Reader } from './reader.ts';
@@ -23,21 +23,50 @@ export interface DumpOptions {
   listMaxListpackSize?: number;
 }
 
-export function encodeDump(value: Value, opts: DumpOptions = {}): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  // Small chunks: a payload is usually a few hundred bytes, and one DUMP per key (import) must not
-  // allocate 64 KiB each (100k keys spent ~80% of their time allocating and collecting those).
-  const out = new RdbOutput((c) => chunks.push(c), opts.compression ?? true, true, 256);
+/** The DumpOptions an engine's config gives. */
+export function dumpOptions(config: Config): DumpOptions {
+  return { compression: config.value('rdbcompression') === 'yes', listMaxListpackSize: config.num('list-max-listpack-size') };
+}
+
+/** RdbOutput's buffer for every payload, and the payload it is copied into (grown as needed). */
+const SCRATCH = new Uint8Array(512);
+let payload = new Uint8Array(512);
+let length = 0;
+const append = (chunk: Uint8Array): void => {
+  reserve(chunk.length);
+  payload.set(chunk, length);
+  length += chunk.length;
+};
+function reserve(n: number): void {
+  if (length + n <= payload.length) return;
+  const grown = new Uint8Array(Math.max(2 * payload.length, length + n));
+  grown.set(payload.subarray(0, length));
+  payload = grown;
+}
+
+/**
+ * `value`'s payload as a view of a buffer the next call reuses: convert or copy it before then.
+ * DUMP turns it straight into its reply string, so a payload costs no allocation of its own.
+ */
+export function dumpView(value: Value, opts: DumpOptions = {}): Uint8Array {
+  // A huge value's buffer is not kept past the next call.
+  if (payload.length > 1 << 20) payload = new Uint8Array(512);
+  length = 0;
+  const out = new RdbOutput(append, opts.compression ?? true, false, SCRATCH.length, SCRATCH);
   const type = valueType(value, RDB_VERSION_7_0);
   out.u8(type);
   writeValue(out, value, type, { version: RDB_VERSION_7_0, listMaxListpackSize: opts.listMaxListpackSize ?? -2 });
   out.u8(RDB_VERSION_7_0 & 0xff);
   out.u8(RDB_VERSION_7_0 >>> 8);
   out.flush();
-  const trailer = new Uint8Array(8);
-  out.crc.write(trailer, 0);
-  chunks.push(trailer);
-  return concat(chunks);
+  reserve(8);
+  new Crc64().update(payload, 0, length).write(payload, length);
+  return payload.subarray(0, length + 8);
+}
+
+/** `value`'s payload in a buffer of its own. */
+export function encodeDump(value: Value, opts: DumpOptions = {}): Uint8Array {
+  return dumpView(value, opts).slice();
 }
 
 export interface RestoreOptions {

@@ -35,8 +35,13 @@ export class RdbOutput {
     /** rdbchecksum: maintain the CRC64 (else the trailer is zero). */
     readonly checksum = true,
     private readonly chunkSize = 65536,
+    /**
+     * A buffer to write into and keep after each flush, for a sink that copies what it is handed
+     * (DUMP, one payload per key on import, reuses one instead of allocating a chunk each).
+     */
+    private readonly scratch?: Uint8Array,
   ) {
-    this.buf = EMPTY;
+    this.buf = scratch ?? EMPTY;
   }
 
   /** Total bytes written, flushed or not. */
@@ -50,8 +55,8 @@ export class RdbOutput {
     const chunk = this.buf.subarray(0, this.pos);
     if (this.checksum) this.crc.update(chunk);
     this.flushed += this.pos;
-    // The next chunk is allocated when bytes come: a DUMP payload's last flush allocates nothing.
-    this.buf = EMPTY;
+    // Without a scratch buffer the next chunk is allocated when bytes come, not now.
+    this.buf = this.scratch ?? EMPTY;
     this.pos = 0;
     this.sink(chunk);
   }
@@ -60,7 +65,7 @@ export class RdbOutput {
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     this.flush();
-    this.buf = new Uint8Array(Math.max(n, this.chunkSize));
+    if (n > this.buf.length) this.buf = new Uint8Array(Math.max(n, this.chunkSize));
   }
 
   u8(v: number): void {

@@ -13,6 +13,7 @@
 import { bytesToBinary } from '../bytes.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { loadRdb } from '../persistence/load.ts';
+import { dumpOptions, dumpView } from '../rdb/dump.ts';
 import { snapshotSync } from '../persistence/snapshot.ts';
 import { ReplyError } from '../reply/errors.ts';
 import { datasetToJson, loadJson } from './dataset.ts';
@@ -91,10 +92,14 @@ async function load(scratch: Engine, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** FLUSHALL, then every key of `scratch` RESTOREd, as one transaction of one connection. */
+/**
+ * FLUSHALL, then every key of `scratch` RESTOREd, as one transaction of one connection. The
+ * payloads are the scratch engine's values as DUMP would encode them (dumpView, without a DUMP
+ * command each: the scratch engine is thrown away, so its statistics do not matter).
+ */
 function replace(engine: Engine, scratch: Engine): void {
-  const reader = scratch.connect({ addr: 'import', laddr: 'import' });
   const c = engine.connect({ addr: 'import', laddr: 'import' });
+  const opts = dumpOptions(scratch.config);
   const run = (argv: string[]): void => {
     const r = c.exec(argv);
     if (r instanceof ReplyError) throw new Error(`cannot import: ${argv[0]} failed: ${r.message}`);
@@ -106,14 +111,14 @@ function replace(engine: Engine, scratch: Engine): void {
     run(['FLUSHALL']);
     scratch.ks.dbs.forEach((db, i) => {
       if (db.size === 0) return;
-      // Collected first: DUMP may expire a key lazily, which must not happen mid-iteration.
-      const keys = Array.from(db.keys, ([key, e]) => [key, e.expireAt] as const);
-      reader.exec(['SELECT', String(i)]);
+      // Collected first: a lookup may expire a key lazily, which must not happen mid-iteration.
+      const keys = Array.from(db.keys.keys());
       run(['SELECT', String(i)]);
-      for (const [key, expireAt] of keys) {
-        const payload = reader.exec(['DUMP', key]);
-        if (typeof payload !== 'string') continue; // expired meanwhile
-        run(['RESTORE', key, expireAt === -1 ? '0' : String(expireAt), payload, 'REPLACE', 'ABSTTL']);
+      for (const key of keys) {
+        const e = db.lookup(key);
+        if (e === undefined) continue; // expired meanwhile
+        const payload = bytesToBinary(dumpView(e.value, opts));
+        run(['RESTORE', key, e.expireAt === -1 ? '0' : String(e.expireAt), payload, 'REPLACE', 'ABSTTL']);
       }
     });
     inMulti = false;
@@ -126,7 +131,6 @@ function replace(engine: Engine, scratch: Engine): void {
   } finally {
     if (inMulti) c.exec(['DISCARD']);
     c.close();
-    reader.close();
   }
 }
 
