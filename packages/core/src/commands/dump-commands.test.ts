@@ -66,6 +66,24 @@ describe('DUMP', () => {
 });
 
 describe('RESTORE', () => {
+  it('keeps each restored value intact through the RESTOREs after it (they reuse one payload buffer)', () => {
+    const { c } = setup();
+    const fill: string[][] = [
+      ['SET', 's', 'x'.repeat(60)],
+      ['RPUSH', 'l', 'a', 'b', 'c'],
+      ['HSET', 'h', 'f1', 'v1', 'f2', 'v2'],
+      ['SADD', 'si', '1', '2', '3'],
+      ['SADD', 'ss', 'm1', 'm2'],
+      ['ZADD', 'z', '1', 'a', '2.5', 'b'],
+    ];
+    for (const argv of fill) c.exec(argv);
+    const keys = fill.map((argv) => argv[1]!);
+    const payloads = keys.map((k) => c.exec(['DUMP', k]) as string);
+    keys.forEach((k, i) => expect(show(c.exec(['RESTORE', `${k}:copy`, '0', payloads[i]!]))).toBe('+OK'));
+    // Each copy's DUMP equals its source's, though later RESTOREs overwrote the payload bytes.
+    expect(keys.map((k) => c.exec(['DUMP', `${k}:copy`]))).toEqual(payloads);
+  });
+
   it('answers and fails as redis-server 7.0.15', () => {
     const { c } = setup();
     c.exec(['SET', 'k', 'v']);
