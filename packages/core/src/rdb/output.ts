@@ -140,6 +140,10 @@ export class RdbOutput {
       if (plain.length < n) plain = new Uint8Array(n * 2);
       for (let i = 0; i < n; i++) plain[i] = s.charCodeAt(i);
       if (this.lzf(plain, n)) return;
+      // Incompressible: its bytes are already in `plain`, a copy instead of another char loop.
+      this.len(n);
+      this.bytes(plain.subarray(0, n));
+      return;
     }
     this.len(n);
     this.latin1(s);
