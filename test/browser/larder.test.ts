@@ -216,6 +216,27 @@ describe('@larder/browser in Chromium', () => {
     await page.close();
   });
 
+  it('fails to open with the owner\'s error, and leaves no worker behind', async () => {
+    const page = await openAppPage(app.browser, app.served.origin);
+    const out = await page.evaluate(async () => {
+      const g = globalThis as any;
+      let w!: Worker;
+      const error = await g.openLarderWith({ name: 'bad-config', config: { 'no-such-parameter': 1 } }, () => {
+        w = new Worker('/worker.js', { type: 'module' });
+        return w;
+      }).then(() => 'opened', (e: any) => `${e.name}: ${e.message}`);
+      // A live worker answers a comlink call at once; a terminated one never does.
+      const answered = await Promise.race([
+        g.comlink.wrap(w).open({ protocol: 0, name: 'x', config: {}, log: 'auto', persist: false }, g.comlink.proxy(() => {})).then(() => true),
+        new Promise((res) => setTimeout(() => res(false), 1000)),
+      ]);
+      return { error, answered };
+    });
+    expect(out.error).toMatch(/no-such-parameter/);
+    expect(out.answered).toBe(false);
+    await page.close();
+  });
+
   it('shares one owner across tabs; a follower takes over when the owner closes', async () => {
     const tabs = await Promise.all([0, 1, 2].map(() => openAppPage(app.browser, app.served.origin)));
     const roles: string[] = [];

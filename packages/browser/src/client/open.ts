@@ -94,10 +94,14 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<B
     if (e.type === 'owner-changed') void pubsub?.resubscribe().catch(() => {});
     opts.onEvent?.(e);
   };
+  // A store that cannot open (storage refused, another build's worker) leaves no worker behind.
   const info = await unwrap(api.open(
     { protocol: PROTOCOL, name: opts.name, config: configOf(opts), log: opts.log ?? 'auto', persist: opts.persist === true },
     proxy(onEvent),
-  ));
+  )).catch((e: unknown) => {
+    worker.terminate();
+    throw e;
+  });
   const main = batchingTransport(api, api.connect(undefined));
   const client = createClient<S>(main, { bytes });
 
