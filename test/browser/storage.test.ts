@@ -85,6 +85,12 @@ describe('browser storage read-ahead in Chromium', () => {
     });
   });
 
+  it('reads an IndexedDB-log segment of many chunks through the helper', async () => {
+    const r = await inWorker<{ chunks: number }>({ op: 'read-ahead-log' });
+    expect(r).toEqual({ bytes: 17 * MiB + 777, matches: true, chunks: r.chunks, helper: r.chunks, inThread: 0 });
+    expect(r.chunks).toBeGreaterThan(2);
+  });
+
   it("reads it in the worker's own thread when its Content-Security-Policy forbids blob: workers", async () => {
     // The storage worker served with a CSP header of its own (serve.ts's `csp` parameter).
     const url = `${served.origin}/storage.js?csp=${encodeURIComponent("worker-src 'self'")}`;
