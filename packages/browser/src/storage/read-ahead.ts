@@ -19,7 +19,7 @@
 const AHEAD = 2;
 
 // Plain JavaScript in a string, not a function's source, so that no bundler or minifier rewrites
-// it into something that needs helpers from its module. Protocol: { dbName, gen, count } in;
+// it into something that needs helpers from its module. Protocol: { dbName, gen, count, ahead } in;
 // { i, chunk } per chunk (the chunk's buffer transferred; chunk undefined when missing) or
 // { error } out; any later message is a credit for one more chunk.
 const HELPER = `
