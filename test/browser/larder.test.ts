@@ -157,7 +157,8 @@ describe('@larder/browser in Chromium', () => {
       const api = g.comlink.wrap(new Worker('/worker.js', { type: 'module' }));
       r.page = await api.open({ protocol: 999, name: 'versions-page', config: {}, log: 'auto', persist: false }, g.comlink.proxy(() => {}));
       // A follower of another build asking this build's owner.
-      const owner = await openLarder({ name: 'versions' });
+      const ownerEvents: any[] = [];
+      const owner = await openLarder({ name: 'versions', onEvent: (e: any) => ownerEvents.push(e) });
       await owner.set('k', 'v');
       const channel = new BroadcastChannel('larder:versions');
       const heard: any[] = [];
@@ -171,6 +172,9 @@ describe('@larder/browser in Chromium', () => {
       r.announced = { protocol: announced.protocol };
       channel.postMessage({ t: 'req', to: announced.owner, from: 'old', id: 1, req: { op: 'exec', conn: 'old:1', batch: [3, 'SET', 'k', 'old'] }, protocol: 999 });
       r.ownerAnswer = await until(() => heard.find((m) => m.t === 'res'));
+      channel.postMessage({ t: 'req', to: announced.owner, from: 'old', id: 2, req: { op: 'flush' }, protocol: 999 });
+      await until(() => heard.find((m) => m.t === 'res' && m.id === 2));
+      r.ownerEvents = ownerEvents.filter((e) => e.type === 'version-mismatch');
       r.kept = await owner.get('k');
       await owner.close();
       channel.close();
@@ -186,9 +190,11 @@ describe('@larder/browser in Chromium', () => {
       old.onmessage = (e) => {
         if (e.data.t === 'who') old.postMessage({ t: 'owner', owner: 'old', ready: true, protocol: 0 });
       };
-      const follower = await openLarder({ name: 'versions-old-owner' });
+      const followerEvents: any[] = [];
+      const follower = await openLarder({ name: 'versions-old-owner', onEvent: (e: any) => followerEvents.push(e) });
       r.followerRole = follower.info.role;
       r.followerCall = await follower.set('k', 'new').then(() => 'served', (e: any) => `${e.code}: ${e.message}`);
+      r.followerEvents = followerEvents.filter((e) => e.type === 'version-mismatch');
       // The old build's tab goes away: this tab's worker takes the store over and serves.
       old.close();
       releaseLock();
@@ -210,6 +216,9 @@ describe('@larder/browser in Chromium', () => {
     expect(out.ownerAnswer).toMatchObject({ t: 'res', to: 'old', id: 1, ok: false, error: { code: 'VERSION_MISMATCH' } });
     expect(JSON.stringify(out.ownerAnswer)).toContain('This tab runs Larder protocol 999 and the tab that owns the store runs protocol 1');
     expect(out.kept).toBe('v');
+    // Each side's pages hear of the other build once, with both versions, to prompt a reload.
+    expect(out.ownerEvents).toEqual([{ type: 'version-mismatch', protocol: 1, other: 999 }]);
+    expect(out.followerEvents).toEqual([{ type: 'version-mismatch', protocol: 1, other: 0 }]);
     expect(out.followerRole).toBe('follower');
     expect(out.followerCall).toMatch(/^VERSION_MISMATCH: VERSION_MISMATCH This tab runs Larder protocol 1 and the tab that owns the store runs protocol 0/);
     expect(out.afterOldOwner).toBe('OK');

@@ -80,7 +80,14 @@ export type HostEvent =
   | { type: 'owner-changed'; owner: string }
   /** Restore progress while the owner loads the snapshot and replays the log. */
   | { type: 'loading'; loadedBytes: number; totalBytes: number; perc: number }
-  | { type: 'ready' };
+  | { type: 'ready' }
+  /**
+   * A tab of another build of the app shares the store (this tab's calls to its owner, or its
+   * calls to this owner, fail with VERSION_MISMATCH): `other` is its PROTOCOL (null: a build from
+   * before versions were announced), `protocol` this tab's. The tab of the older build should
+   * reload. Sent once per other tab.
+   */
+  | { type: 'version-mismatch'; protocol: number; other: number | null };
 
 export interface OpenInfo {
   role: 'owner' | 'follower';

@@ -37,6 +37,13 @@ export function createHost(): HostApi {
   let nextConn = 1;
   /** This tab's connections and where their pushes go. */
   const local = new Map<string, ((m: Wire) => void) | undefined>();
+  /** Workers of another build already reported to this tab's pages (version-mismatch). */
+  const mismatched = new Set<string>();
+  const reportMismatch = (worker: string, other: number | undefined): void => {
+    if (mismatched.has(worker)) return;
+    mismatched.add(worker);
+    emit({ type: 'version-mismatch', protocol: PROTOCOL, other: other ?? null });
+  };
 
   const post = (m: ChannelMessage): void => channel.postMessage(m);
   const settle = <T>(p: Promise<T>): Promise<Result<T>> =>
@@ -66,6 +73,7 @@ export function createHost(): HostApi {
       if (m.t === 'who') void owning.then(() => post({ t: 'owner', owner: self, ready: true, protocol: PROTOCOL }), () => {});
       else if (m.t === 'req' && m.to === self) {
         // A follower of another build: its request may not mean what this build reads.
+        if (m.protocol !== PROTOCOL) reportMismatch(m.from, m.protocol);
         const served = m.protocol === PROTOCOL ? serve(m.req) : Promise.reject(versionMismatch(m.protocol, PROTOCOL));
         served.then(
           (value) => post({ t: 'res', to: m.from, id: m.id, ok: true, value }),
@@ -74,6 +82,7 @@ export function createHost(): HostApi {
       }
       return;
     }
+    if (m.t === 'owner' && m.protocol !== PROTOCOL) reportMismatch(m.owner, m.protocol);
     if (m.t === 'push') local.get(m.conn)?.(m.message);
     else if (m.t === 'loading') emit({ type: 'loading', loadedBytes: m.loadedBytes, totalBytes: m.totalBytes, perc: m.perc });
     else if (remote.receive(m) && m.t === 'owner') emit({ type: 'owner-changed', owner: m.owner });
