@@ -79,8 +79,8 @@ describe('browser storage read-ahead in Chromium', () => {
 
   it('reads a snapshot of several chunks on a helper worker, in this thread without one, and names a missing chunk', async () => {
     expect(await inWorker({ op: 'read-ahead' })).toEqual({
-      read: { bytes, matches: true, helper: 3, inThread: 0 },
-      noNestedWorkers: { bytes, matches: true, helper: 0, inThread: 3 },
+      read: { bytes, matches: true, chunks: 3, helper: 3, inThread: 0 },
+      noNestedWorkers: { bytes, matches: true, chunks: 3, helper: 0, inThread: 3 },
       missingChunk: expect.stringMatching(/^CORRUPT: .*appendonly\.aof\.1\.base\.rdb: chunk 1 of generation .* is missing/),
     });
   });
@@ -95,7 +95,7 @@ describe('browser storage read-ahead in Chromium', () => {
     // The storage worker served with a CSP header of its own (serve.ts's `csp` parameter).
     const url = `${served.origin}/storage.js?csp=${encodeURIComponent("worker-src 'self'")}`;
     expect(await workerCall(page, url, { op: 'read-ahead', once: true })).toEqual({
-      read: { bytes, matches: true, helper: 0, inThread: 3 },
+      read: { bytes, matches: true, chunks: 3, helper: 0, inThread: 3 },
     });
   });
 });

@@ -21,6 +21,16 @@ export type Appendfsync = 'always' | 'everysec' | 'no';
  */
 export const PROTOCOL = 1;
 
+/** VERSION_MISMATCH for a page client speaking `page` to this build's worker. */
+export function clientMismatch(page: unknown): LarderError {
+  return new LarderError(
+    'LarderError',
+    'VERSION_MISMATCH',
+    `VERSION_MISMATCH This page's Larder client speaks protocol ${String(page ?? 'unknown')} and its worker protocol ` +
+      `${PROTOCOL}: they come from two builds (a worker script cached apart from the page?). Serve both from one build and reload.`,
+  );
+}
+
 /** VERSION_MISMATCH, as the follower's page reads it: this tab speaks `tab`, the owner's `owner`. */
 export function versionMismatch(tab: unknown, owner: unknown): LarderError {
   return new LarderError(

@@ -88,9 +88,9 @@ function newArgs(n: number): number[] {
   return a;
 }
 
-/** Byte string → bytes. */
-export function binaryToBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
+/** Byte string → bytes: a new array, or a view of `into` when it is long enough (reuse it with care). */
+export function binaryToBytes(s: string, into?: Uint8Array): Uint8Array {
+  const out = into !== undefined && into.length >= s.length ? into.subarray(0, s.length) : new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
 }

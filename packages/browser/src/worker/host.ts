@@ -13,9 +13,9 @@
  * Each worker also holds a liveness lock of its own, which the owner polls to close connections
  * left behind by tabs that went away.
  */
-import { errorToWire, LarderError, type Wire } from '@larder/core/client';
+import { errorToWire, type Wire } from '@larder/core/client';
 import {
-  channelName, failedBatch, ownerLock, PROTOCOL, versionMismatch, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams,
+  channelName, clientMismatch, failedBatch, ownerLock, PROTOCOL, versionMismatch, workerLock, type ChannelMessage, type HostApi, type HostEvent, type OpenInfo, type OpenParams,
   type Request, type Result,
 } from '../protocol.ts';
 import { openOwner, type Owner } from './owner.ts';
@@ -39,7 +39,7 @@ export function createHost(): HostApi {
   const local = new Map<string, ((m: Wire) => void) | undefined>();
   /** Workers of another build already reported to this tab's pages (version-mismatch). */
   const mismatched = new Set<string>();
-  const reportMismatch = (worker: string, other: number | undefined): void => {
+  const reportMismatch = (worker: string, other: number | null | undefined): void => {
     if (mismatched.has(worker)) return;
     mismatched.add(worker);
     emit({ type: 'version-mismatch', protocol: PROTOCOL, other: other ?? null });
@@ -72,9 +72,13 @@ export function createHost(): HostApi {
     if (owning) {
       if (m.t === 'who') void owning.then(() => post({ t: 'owner', owner: self, ready: true, protocol: PROTOCOL }), () => {});
       else if (m.t === 'req' && m.to === self) {
-        // A follower of another build: its request may not mean what this build reads.
-        if (m.protocol !== PROTOCOL) reportMismatch(m.from, m.protocol);
-        const served = m.protocol === PROTOCOL ? serve(m.req) : Promise.reject(versionMismatch(m.protocol, PROTOCOL));
+        let served: Promise<unknown>;
+        if (m.protocol === PROTOCOL) served = serve(m.req);
+        else {
+          // A follower of another build: its request may not mean what this build reads.
+          reportMismatch(m.from, m.protocol);
+          served = Promise.reject(versionMismatch(m.protocol, PROTOCOL));
+        }
         served.then(
           (value) => post({ t: 'res', to: m.from, id: m.id, ok: true, value }),
           (e: unknown) => post({ t: 'res', to: m.from, id: m.id, ok: false, error: errorToWire(e) }),
@@ -82,7 +86,6 @@ export function createHost(): HostApi {
       }
       return;
     }
-    if (m.t === 'owner' && m.protocol !== PROTOCOL) reportMismatch(m.owner, m.protocol);
     if (m.t === 'push') local.get(m.conn)?.(m.message);
     else if (m.t === 'loading') emit({ type: 'loading', loadedBytes: m.loadedBytes, totalBytes: m.totalBytes, perc: m.perc });
     else if (remote.receive(m) && m.t === 'owner') emit({ type: 'owner-changed', owner: m.owner });
@@ -125,16 +128,12 @@ export function createHost(): HostApi {
   }
 
   async function open(p: OpenParams, onEvent: (e: HostEvent) => void): Promise<OpenInfo> {
-    if (p.protocol !== PROTOCOL) {
-      throw new LarderError('LarderError', 'VERSION_MISMATCH', `VERSION_MISMATCH This page's Larder client speaks protocol ` +
-        `${String(p.protocol)} and its worker protocol ${PROTOCOL}: they come from two builds (a worker script cached apart ` +
-        'from the page?). Serve both from one build and reload.');
-    }
+    if (p.protocol !== PROTOCOL) throw clientMismatch(p.protocol);
     params = p;
     emit = onEvent;
     channel = new BroadcastChannel(channelName(p.name));
     channel.onmessage = (ev: MessageEvent<ChannelMessage>) => onMessage(ev.data);
-    remote = createRemote(post, self);
+    remote = createRemote(post, self, reportMismatch);
     void navigator.locks.request(workerLock(p.name, self), () => new Promise<void>((r) => (releaseLiveness = r)));
     const owned = (): Promise<void> => own().catch((e: unknown) => console.error(`larder[${p.name}]:`, e));
     // Own the store at once if nobody does; otherwise follow, and queue for the lock to take over.

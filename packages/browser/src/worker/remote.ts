@@ -25,7 +25,10 @@ export interface Remote {
   abandon(reason: string): void;
 }
 
-export function createRemote(post: (m: ChannelMessage) => void, self: string): Remote {
+/** `onMismatch`: an owner of another build announced itself (its PROTOCOL, null when it sent none). */
+export function createRemote(
+  post: (m: ChannelMessage) => void, self: string, onMismatch?: (owner: string, protocol: number | null) => void,
+): Remote {
   let owner: string | undefined;
   /** The owner's PROTOCOL, when it is not ours. */
   let foreign: number | null | undefined;
@@ -73,6 +76,7 @@ export function createRemote(post: (m: ChannelMessage) => void, self: string): R
       owner = m.owner;
       // null: a build from before versions were announced.
       foreign = m.protocol === PROTOCOL ? undefined : (m.protocol ?? null);
+      if (foreign !== undefined) onMismatch?.(owner, foreign);
       for (const [id, p] of pending) {
         if (p.owner === owner) continue;
         pending.delete(id);

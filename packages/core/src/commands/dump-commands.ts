@@ -74,8 +74,7 @@ function payloadBytes(payload: string): Uint8Array {
   const n = payload.length;
   if (n > 1 << 16) return binaryToBytes(payload);
   if (n > scratch.length) scratch = new Uint8Array(Math.max(n, 2 * scratch.length));
-  for (let i = 0; i < n; i++) scratch[i] = payload.charCodeAt(i);
-  return scratch.subarray(0, n);
+  return binaryToBytes(payload, scratch);
 }
 
 function restore(c: Client, argv: string[]): Reply {

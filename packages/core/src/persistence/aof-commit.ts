@@ -8,13 +8,13 @@
  * which then settles every barrier that waited for it. `always` returns the next group commit,
  * which hands and flushes everything written before it starts: one group runs at a time, after
  * the current task, and requests arriving while it flushes join the following one, which starts
- * after the task that ends the running one. On a
- * file with `flushSync` the group flushes synchronously, as Redis fsyncs in beforeSleep: the loop
- * is blocked meanwhile, so every request that arrives joins the next group whole, and is read in
- * one poll (measured with 50 clients: ~29 writes per fdatasync, Redis ~26; on the thread pool the
- * groups split in two, ~25, and the loop polls ~4x as often). Before syncing, the group yields one
- * more event-loop turn: the replies just released bring requests back within microseconds, and
- * that poll lets them join this group rather than wait a whole fsync for the next (~34 per sync).
+ * after the task that ends the running one. On a file with `flushSync` the group flushes
+ * synchronously, as Redis fsyncs in beforeSleep: the loop is blocked meanwhile, so every request
+ * that arrives joins the next group whole, and is read in one poll (measured with 50 clients: ~29
+ * writes per fdatasync, Redis ~26; on the thread pool the groups split in two, ~25, and the loop
+ * polls ~4x as often). Before syncing, the group yields one more event-loop turn: the replies
+ * just released bring requests back within microseconds, and that poll lets them join this group
+ * rather than wait a whole fsync for the next (~34 per sync).
  *
  * Who is refused. A barrier waits for every unit written before it (no reply shows data the file
  * lacks), but on failure it rejects only a caller whose own units (Client.aofUnit: its writes,
