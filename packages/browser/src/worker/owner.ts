@@ -122,7 +122,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     connections: () => [...conns.keys()],
     flush: () => persistence.aof.flush(),
     exportRdb: () => exportRdb(engine),
-    importData: (bytes) => importDataset(engine, bytes),
+    importData: (bytes) => importDataset(engine, bytes, { schedule: macrotask }),
     close() {
       closing ??= (async () => {
         for (const c of conns.values()) c.close();

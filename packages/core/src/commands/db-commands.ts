@@ -37,16 +37,6 @@ function parseSwapIndex(arg: string, error: ReplyError): number {
   return n;
 }
 
-/** After SWAPDB: clients blocked on db `index` whose keys now exist there get served (scanDatabaseForReadyKeys). */
-function signalBlockedKeys(engine: Engine, index: number): void {
-  if (engine.blocking.count === 0) return;
-  const db = engine.ks.dbs[index]!;
-  for (const client of engine.clients.values()) {
-    if (client.blockedOn === null || client.dbIndex !== index) continue;
-    for (const key of client.blockedOn) if (db.keys.has(key)) engine.blocking.signal(index, key);
-  }
-}
-
 /** `[ASYNC | SYNC]`: both free synchronously here, the garbage collector doing the rest. */
 function checkFlushArgs(argv: string[]): void {
   if (argv.length === 1) return;
@@ -142,8 +132,8 @@ export const dbCommands: CommandSpec[] = [
         engine.touchAllWatched(a, dbs[a]!, dbs[b]!);
         engine.touchAllWatched(b, dbs[b]!, dbs[a]!);
         engine.ks.swap(a, b);
-        signalBlockedKeys(engine, a);
-        signalBlockedKeys(engine, b);
+        engine.signalReadyKeys(a);
+        engine.signalReadyKeys(b);
       }
       engine.dirty++;
       return OK;

@@ -234,6 +234,19 @@ export class Engine {
   }
 
   /**
+   * After SWAPDB or an import replaced db `dbIndex`: clients blocked on keys that now exist there
+   * get served (scanDatabaseForReadyKeys).
+   */
+  signalReadyKeys(dbIndex: number): void {
+    if (this.blocking.count === 0) return;
+    const db = this.ks.dbs[dbIndex]!;
+    for (const client of this.clients.values()) {
+      if (client.blockedOn === null || client.dbIndex !== dbIndex) continue;
+      for (const key of client.blockedOn) if (db.keys.has(key)) this.blocking.signal(dbIndex, key);
+    }
+  }
+
+  /**
    * FLUSHDB/FLUSHALL/SWAPDB (Redis 7.0's touchAllWatchedKeysInDb), called before db `dbIndex`
    * (`emptied`) is emptied or replaced by `replacedWith`: WATCHers of keys that exist in either
    * become dirty, except that an expired key that disappears, or stays expired, is no change.

@@ -17,9 +17,9 @@ import { typeOf, type Entry, type TypeName, type Value, type ValueTypes } from '
 
 export class Db {
   /** SlotMap rather than Map: see slot-map.ts for the V8 pathology it avoids. */
-  readonly keys = new SlotMap<string, Entry>();
+  readonly keys: SlotMap<string, Entry>;
   /** Keys with a TTL, in insertion order; the active expire cycle walks it with a cursor. */
-  readonly expires = new SlotMap<string, Entry>();
+  readonly expires: SlotMap<string, Entry>;
   /** Live iterator over `expires`, resumed by each active expire cycle. */
   expireCursor: Iterator<[string, Entry]> | undefined;
   /** Average TTL estimate for INFO keyspace (Redis's avg_ttl), updated by the expire cycle. */
@@ -27,7 +27,11 @@ export class Db {
   /** RANDOMKEY's key array, built on its first use in this db (see random-key.ts). */
   sample: KeySample | undefined;
 
-  constructor(readonly ks: Keyspace) {}
+  /** An empty database, or one holding the keys of `from` (a database of another keyspace, which gives them up). */
+  constructor(readonly ks: Keyspace, from?: Db) {
+    this.keys = from?.keys ?? new SlotMap();
+    this.expires = from?.expires ?? new SlotMap();
+  }
 
   get size(): number {
     return this.keys.size;

@@ -52,6 +52,19 @@ export class Keyspace {
     return fresh;
   }
 
+  /**
+   * Db `i` becomes one holding the keys of `from`, a database of another keyspace (an import's
+   * scratch engine), leaving the old Db to any snapshot. A snapshot running here ignores the new
+   * Db (it was not there at its cut). The entries carry the other keyspace's epochs, so the epoch
+   * moves up to at least that: a later snapshot's cut must not find entries "written after it".
+   */
+  adopt(i: number, from: Db): Db {
+    const db = new Db(this, from);
+    if (from.ks.epoch > this.epoch) this.epoch = from.ks.epoch;
+    this.dbs[i] = db;
+    return db;
+  }
+
   swap(a: number, b: number): void {
     const da = this.dbs[a]!;
     this.dbs[a] = this.dbs[b]!;

@@ -18,7 +18,7 @@ import { Status } from '../reply/reply.ts';
 import { strerror, type AofContext, type RewriteJob } from './aof-context.ts';
 import { writeManifest } from './aof-load.ts';
 import { counting, respBase } from './aof-base.ts';
-import { startSnapshot } from './snapshot.ts';
+import { startSnapshot, type Snapshot } from './snapshot.ts';
 import type { WritePath } from './aof-write.ts';
 
 const REWRITE_STARTED = new Status('Background append only file rewriting started');
@@ -39,6 +39,13 @@ export interface Rewriter {
   deleteHistory(): Promise<void>;
   /** The info fields of the rewrite (aof_rewrite_*, aof_last_bgrewrite_status...). */
   fields(): Array<[string, string | number]>;
+}
+
+/** A base file's bytes from `snap`: its RDB as is (aof-use-rdb-preamble), or re-encoded as RESP. */
+export function baseChunks(ctx: AofContext, snap: Snapshot, preamble: boolean): AsyncIterable<Uint8Array> {
+  if (preamble) return snap.chunks;
+  const ts = ctx.writer.timestamps ? ctx.nowSec() : undefined;
+  return respBase(snap.chunks, { databases: ctx.engine.ks.dbs.length, ...(ts === undefined ? {} : { timestamp: ts }) });
 }
 
 export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
@@ -98,10 +105,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
     });
 
     let bytes = 0;
-    const ts = ctx.writer.timestamps ? ctx.nowSec() : undefined;
-    const base = preamble
-      ? snap.chunks
-      : respBase(snap.chunks, { databases: engine.ks.dbs.length, ...(ts === undefined ? {} : { timestamp: ts }) });
+    const base = baseChunks(ctx, snap, preamble);
     job.done = (async () => {
       let ok = false;
       try {

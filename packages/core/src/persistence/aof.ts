@@ -18,6 +18,7 @@ import type { Storage } from '../storage/storage.ts';
 import { createContext, strerror, type AofOptions } from './aof-context.ts';
 import { writeManifest } from './aof-load.ts';
 import { createCommit } from './aof-commit.ts';
+import { replaceDataset } from './aof-import.ts';
 import { createRewriter } from './aof-rewrite.ts';
 import { createWritePath } from './aof-write.ts';
 import { persistenceOf } from './rdb-file.ts';
@@ -113,6 +114,7 @@ export function createAof(
       if (ctx.state !== 'off') await commit.flush().catch(() => {});
       return true;
     },
+    replaceDataset: (scratch, swap) => replaceDataset(ctx, wp, rw, scratch, swap),
     writeError(): ReplyError | undefined {
       if (ctx.state === 'off' || wp.error === undefined) return undefined;
       return misconfAof(strerror(wp.error));

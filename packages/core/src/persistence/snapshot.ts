@@ -372,7 +372,7 @@ let scheduler: ((fn: () => void) => void) | undefined;
  * MessageChannel message (browsers and workers: setTimeout 0 is clamped to 4 ms after a few
  * nestings), else setTimeout.
  */
-function defaultScheduler(): (fn: () => void) => void {
+export function defaultScheduler(): (fn: () => void) => void {
   if (scheduler) return scheduler;
   if (typeof g.setImmediate === 'function') {
     const setImmediate = g.setImmediate;

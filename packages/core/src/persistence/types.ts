@@ -14,6 +14,7 @@
  * job onto `engine.cronJobs`. An engine nobody attached persistence to gets an RDB-only one over
  * in-memory storage on the first SAVE/BGSAVE/DEBUG RELOAD (`persistenceOf`).
  */
+import type { Engine } from '../engine/engine.ts';
 import type { ReplyError } from '../reply/errors.ts';
 import type { Status } from '../reply/reply.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -77,6 +78,11 @@ export interface AofPersistence {
   prepareShutdown(force: boolean): Promise<boolean>;
   /** The MISCONF error while AOF writes fail, else undefined. */
   writeError(): ReplyError | undefined;
+  /**
+   * An import's switch (aof-import.ts): `swap` moves `scratch`'s dataset in once the AOF's files
+   * hold it as their base. Rejects, without calling `swap`, when the files could not be switched.
+   */
+  replaceDataset(scratch: Engine, swap: () => void): Promise<void>;
 }
 
 export interface Persistence {

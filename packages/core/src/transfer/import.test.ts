@@ -17,6 +17,7 @@ import { exportJson, exportRdb, importDataset, isRdb } from './index.ts';
 const T0 = 1_795_000_000_000;
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const latin1String = (b: Uint8Array | undefined): string => String.fromCharCode(...(b ?? []));
 const engine = (config: Record<string, string> = {}): Engine => createEngine({ activeExpire: false, now: () => T0, config });
 
 /** A source engine holding every type, binary keys and values, TTLs, in several dbs. */
@@ -105,28 +106,23 @@ describe('importDataset', () => {
     src.close();
   });
 
-  it('propagates one MULTI/EXEC unit: FLUSHALL, then SELECT and RESTORE ... REPLACE ABSTTL per key', async () => {
-    const src = engine();
-    run(src, [['SET', 'a', '1'], ['PEXPIREAT', 'a', String(T0 + 5000)], ['SELECT', '2'], ['SET', 'b', '2']]);
+  it('swaps the databases in: no write per key propagated, dirty counts both sides, blocked clients served', async () => {
+    const src = sample();
     const dst = engine();
+    run(dst, [['SET', 'old', '1'], ['SET', 'str', 'x']]);
     const units: PropagatedOp[][] = [];
     dst.propagation.listen((ops) => units.push([...ops]));
+    const waiter = dst.connect();
+    const popped = waiter.exec(['BLPOP', 'list', '0']);
+    expect(popped).toBeInstanceOf(Promise);
+    const dirty = dst.dirty;
     await importDataset(dst, exportRdb(src));
-    expect(units).toHaveLength(1);
-    const dump = (key: string, db: number): string => {
-      const c = src.connect();
-      c.exec(['SELECT', String(db)]);
-      const payload = c.exec(['DUMP', key]) as string;
-      c.close();
-      return payload;
-    };
-    expect(units[0]!.map((op) => [op.db, op.argv])).toEqual([
-      [0, ['MULTI']],
-      [0, ['FLUSHALL']],
-      [0, ['RESTORE', 'a', String(T0 + 5000), dump('a', 0), 'REPLACE', 'ABSTTL']],
-      [2, ['RESTORE', 'b', '0', dump('b', 2), 'REPLACE', 'ABSTTL']],
-      [2, ['EXEC']],
-    ]);
+    // The keys removed, the keys added, and the pop served.
+    expect(dst.dirty - dirty).toBe(2 + 12 + 1);
+    // The only write propagated is the pop the import unblocked.
+    expect(await popped).toEqual(['list', 'a']);
+    expect(units.map((u) => u.map((op) => op.argv[0]))).toEqual([['LPOP']]);
+    waiter.close();
     src.close();
     dst.close();
   });
@@ -154,7 +150,7 @@ async function persisted(storage: MemoryStorage, config: Record<string, string> 
 }
 
 describe('importDataset with persistence', () => {
-  it('logs the import to the AOF: reopening the storage gives the same dataset', async () => {
+  it('makes the import the next AOF base: reopening after a crash gives the same dataset', async () => {
     const storage = createMemoryStorage();
     const { e, p } = await persisted(storage, { appendfsync: 'always' });
     run(e, [['SET', 'before', '1'], ['SELECT', '4'], ['RPUSH', 'l', 'x']]);
@@ -164,8 +160,14 @@ describe('importDataset with persistence', () => {
     const { e: e2, p: p2 } = await persisted(storage.crash());
     expect(contents(e2)).toEqual(contents(src));
     expect(contents(e)).toEqual(contents(src));
-    const incr = String.fromCharCode(...(await storage.read('appendonlydir/appendonly.aof.1.incr.aof'))!);
-    expect(incr).toMatch(/MULTI\r\n.*FLUSHALL\r\n.*RESTORE\r\n.*EXEC\r\n$/s);
+    // One base and one empty incr; the files before the import are gone.
+    expect(latin1String(await storage.read(MANIFEST))).toBe(
+      'file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n',
+    );
+    expect((await storage.list()).filter((f) => f.startsWith('appendonlydir/')).sort()).toEqual([
+      'appendonlydir/appendonly.aof.2.base.rdb', 'appendonlydir/appendonly.aof.2.incr.aof', MANIFEST,
+    ]);
+    expect(await storage.read('appendonlydir/appendonly.aof.2.incr.aof')).toEqual(new Uint8Array(0));
     await p.close();
     await p2.close();
     e.close();
@@ -232,21 +234,30 @@ describe('importDataset refuses bad input and changes nothing', () => {
     const e = engine();
     run(e, [['SET', 'keep', 'me']]);
     e.writeGuard = () => MISCONF_RDB;
-    await expect(importDataset(e, good)).rejects.toThrow(/^cannot import: FLUSHALL failed: MISCONF /);
+    await expect(importDataset(e, good)).rejects.toThrow(/^cannot import: MISCONF /);
     e.writeGuard = undefined;
     expect(contents(e)).toEqual([[0, 'keep', 'string', 'embstr', 'me', -1]]);
     expect(e.clients.size).toBe(0);
     e.close();
   });
 
-  it('reports an AOF write that fails after the swap (appendfsync always)', async () => {
+  it('refuses when the AOF cannot take the new dataset (storage full), changing nothing', async () => {
     const storage = createMemoryStorage();
     const { e, p } = await persisted(storage, { appendfsync: 'always' });
+    run(e, [['SET', 'keep', 'me']]);
+    await e.sync();
     storage.setFull(true);
-    await expect(importDataset(e, good)).rejects.toThrow(/^imported, but writing it to the AOF failed: /);
+    await expect(importDataset(e, good)).rejects.toThrow(/^cannot import: the AOF could not take the new dataset: storage is full/);
     storage.setFull(false);
-    await p.close().catch(() => {});
+    expect(contents(e)).toEqual([[0, 'keep', 'string', 'embstr', 'me', -1]]);
+    run(e, [['SET', 'after', '1']]);
+    await e.sync();
+    const { e: e2, p: p2 } = await persisted(storage.crash());
+    expect(contents(e2)).toEqual(contents(e));
+    await p.close();
+    await p2.close();
     e.close();
+    e2.close();
   });
 });
 

@@ -2,20 +2,21 @@
  * A whole dataset in and out of a live engine, with no platform dependency (the browser worker's
  * import/export, and any host's).
  *
- * `importDataset` replaces the dataset the way a client of Redis would, so persistence and
- * replication-like listeners see ordinary writes: the file is first loaded into a scratch engine
- * (which validates all of it: nothing in the live engine changes when it is bad), then one
- * connection runs `MULTI, FLUSHALL, (SELECT n, RESTORE key abs-ttl payload REPLACE ABSTTL)...,
- * EXEC` with each payload from the scratch engine's DUMP. The transaction makes the swap one
- * execution unit: readers see the old dataset or the new one, and the AOF logs it as one
- * MULTI/EXEC block, which a crash cannot leave half-applied.
+ * `importDataset` replaces the dataset as one step: the file is first loaded into a scratch
+ * engine, in slices that yield to the event loop (so it is all validated, and nothing in the live
+ * engine changes when it is bad), then the scratch engine's databases are swapped in whole, as
+ * FLUSHALL followed by a RESTORE of every key would leave them: WATCHers of keys in either are
+ * dirtied, clients blocked on keys that now exist are served, `dirty` counts both sides. Like a
+ * replica's full sync it sends no keyspace notification per key.
+ *
+ * With AOF on, the imported dataset becomes the next AOF base instead of a logged write per key
+ * (persistence/aof-import.ts): readers see the old dataset or the new one, a crash recovers one of
+ * them whole, and no reply given after the swap precedes the files holding it.
  */
 import { bytesToBinary } from '../bytes.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { loadRdb } from '../persistence/load.ts';
-import { dumpOptions, dumpView } from '../rdb/dump.ts';
-import { snapshotSync } from '../persistence/snapshot.ts';
-import { ReplyError } from '../reply/errors.ts';
+import { defaultScheduler, snapshotSync } from '../persistence/snapshot.ts';
 import { datasetToJson, loadJson } from './dataset.ts';
 
 declare const TextDecoder: new (label: string, opts: { fatal: boolean }) => { decode(b: Uint8Array): string };
@@ -27,6 +28,14 @@ const SCRATCH_CONFIG = [
   'zset-max-listpack-entries', 'zset-max-listpack-value',
 ];
 
+/** Bytes of an RDB decoded per event-loop turn while importing (~2-3 ms of work). */
+const SLICE = 256 * 1024;
+
+export interface ImportOptions {
+  /** Runs `fn` on a later event-loop turn, between load slices (default: setImmediate, else a MessageChannel message). */
+  schedule?: (fn: () => void) => void;
+}
+
 /** The RDB signature: every dump.rdb (and RDB AOF base) starts with it. */
 export function isRdb(bytes: Uint8Array): boolean {
   return bytes.length >= 5 && bytesToBinary(bytes, 0, 5) === 'REDIS';
@@ -34,25 +43,32 @@ export function isRdb(bytes: Uint8Array): boolean {
 
 /**
  * Replaces `engine`'s dataset with the one in `bytes`, a dump.rdb (any version Larder reads) or
- * the JSON of json.ts as UTF-8, through commands on one connection (see above). Keys whose TTL has
- * passed are dropped. Resolves with the number of keys imported, once the writes are durable when
- * the engine's persistence asks for that (appendfsync always). Rejects with an Error saying what
- * is wrong and where (the byte offset in an RDB, the db and key in JSON), leaving the live
- * dataset as it was.
+ * the JSON of json.ts as UTF-8 (see above). Keys whose TTL has passed are dropped. Resolves with
+ * the number of keys imported once the import is durable as the engine's persistence defines it.
+ * Rejects with an Error saying what is wrong and where (the byte offset in an RDB, the db and key
+ * in JSON), or why the files could not take it, leaving the live dataset as it was.
  */
-export async function importDataset(engine: Engine, bytes: Uint8Array): Promise<number> {
+export async function importDataset(engine: Engine, bytes: Uint8Array, opts: ImportOptions = {}): Promise<number> {
   const config: Record<string, string> = {};
   for (const name of SCRATCH_CONFIG) config[name] = engine.config.text(name);
   const scratch = createEngine({ now: () => engine.now(), random: () => engine.random(), config, activeExpire: false });
-  let keys: number;
   try {
-    await load(scratch, bytes);
-    replace(engine, scratch);
-    // Counted before awaiting: other clients may write meanwhile.
-    keys = engine.ks.dbs.reduce((n, db) => n + db.size, 0);
+    await load(scratch, bytes, opts.schedule ?? defaultScheduler());
+    const refused = engine.writeGuard?.();
+    if (refused !== undefined) throw new Error(`cannot import: ${refused.message}`);
+    const swap = (): void => swapIn(engine, scratch);
+    const aof = engine.persistence?.aof;
+    if (aof?.enabled !== true) swap();
+    else {
+      await aof.replaceDataset(scratch, swap).catch((e: unknown) => {
+        throw new Error(`cannot import: the AOF could not take the new dataset: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      });
+    }
   } finally {
     scratch.close();
   }
+  // Counted before awaiting: other clients may write meanwhile.
+  const keys = engine.ks.dbs.reduce((n, db) => n + db.size, 0);
   try {
     await engine.sync();
   } catch (e) {
@@ -61,12 +77,18 @@ export async function importDataset(engine: Engine, bytes: Uint8Array): Promise<
   return keys;
 }
 
-async function load(scratch: Engine, bytes: Uint8Array): Promise<void> {
+/** `bytes` in slices, each after a turn of the event loop, so that a large load lets other clients in. */
+async function* sliced(bytes: Uint8Array, schedule: (fn: () => void) => void): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += SLICE) {
+    if (at > 0) await new Promise<void>((resolve) => schedule(resolve));
+    yield bytes.subarray(at, at + SLICE);
+  }
+}
+
+async function load(scratch: Engine, bytes: Uint8Array, schedule: (fn: () => void) => void): Promise<void> {
   if (isRdb(bytes)) {
     try {
-      await loadRdb(scratch, (async function* () {
-        yield bytes;
-      })(), { totalBytes: bytes.length });
+      await loadRdb(scratch, sliced(bytes, schedule), { totalBytes: bytes.length });
     } catch (e) {
       throw new Error(`invalid RDB file: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
@@ -92,46 +114,16 @@ async function load(scratch: Engine, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/**
- * FLUSHALL, then every key of `scratch` RESTOREd, as one transaction of one connection. The
- * payloads are the scratch engine's values as DUMP would encode them (dumpView, without a DUMP
- * command each: the scratch engine is thrown away, so its statistics do not matter).
- */
-function replace(engine: Engine, scratch: Engine): void {
-  const c = engine.connect({ addr: 'import', laddr: 'import' });
-  const opts = dumpOptions(scratch.config);
-  const run = (argv: string[]): void => {
-    const r = c.exec(argv);
-    if (r instanceof ReplyError) throw new Error(`cannot import: ${argv[0]} failed: ${r.message}`);
-  };
-  let inMulti = false;
-  try {
-    run(['MULTI']);
-    inMulti = true;
-    run(['FLUSHALL']);
-    scratch.ks.dbs.forEach((db, i) => {
-      if (db.size === 0) return;
-      // Collected first: a lookup may expire a key lazily, which must not happen mid-iteration.
-      const keys = Array.from(db.keys.keys());
-      run(['SELECT', String(i)]);
-      for (const key of keys) {
-        const e = db.lookup(key);
-        if (e === undefined) continue; // expired meanwhile
-        const payload = bytesToBinary(dumpView(e.value, opts));
-        run(['RESTORE', key, e.expireAt === -1 ? '0' : String(e.expireAt), payload, 'REPLACE', 'ABSTTL']);
-      }
-    });
-    inMulti = false;
-    const r = c.exec(['EXEC']);
-    if (r instanceof ReplyError) throw new Error(`cannot import: EXEC failed: ${r.message}`);
-    if (!Array.isArray(r)) throw new Error('cannot import: the transaction was aborted');
-    const failed = r.find((x) => x instanceof ReplyError);
-    // Unreachable with payloads the scratch engine made; reported rather than ignored.
-    if (failed !== undefined) throw new Error(`cannot import: a command of the transaction failed: ${(failed as ReplyError).message}`);
-  } finally {
-    if (inMulti) c.exec(['DISCARD']);
-    c.close();
-  }
+/** Moves `scratch`'s databases into `engine` (see the header); serves clients the new keys unblock. */
+function swapIn(engine: Engine, scratch: Engine): void {
+  scratch.ks.dbs.forEach((src, i) => {
+    const old = engine.ks.dbs[i]!;
+    engine.touchAllWatched(i, old, src);
+    engine.dirty += old.size + src.size;
+    engine.ks.adopt(i, src);
+    engine.signalReadyKeys(i);
+  });
+  engine.afterCommand();
 }
 
 /** The dataset as a dump.rdb file's bytes (what SAVE would write). */
