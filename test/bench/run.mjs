@@ -7,6 +7,6 @@ const run = (file, flags = []) => {
   console.log(out.toString());
 };
 const only = process.argv[2];
-for (const [file, flags] of [['inprocess.mjs', []], ['zscale.mjs', []], ['memory.mjs', ['--expose-gc']], ['serve.mjs', []], ['restore.mjs', []], ['policies.mjs', []], ['bgsave.mjs', []], ['browser.mjs', []], ['bundle-size.mjs', []]]) {
+for (const [file, flags] of [['inprocess.mjs', []], ['zscale.mjs', []], ['memory.mjs', ['--expose-gc']], ['serve.mjs', []], ['restore.mjs', []], ['policies.mjs', []], ['bgsave.mjs', []], ['import.mjs', []], ['browser.mjs', []], ['bundle-size.mjs', []]]) {
   if (!only || file.startsWith(only)) run(file, flags);
 }
