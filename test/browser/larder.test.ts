@@ -191,6 +191,54 @@ describe('@larder/browser in Chromium', () => {
     await page.close();
   });
 
+  it('hands the store over when a tab of a newer build asks, follows it, and takes the store back once it is gone', async () => {
+    const page = await openAppPage(app.browser, app.served.origin);
+    const out = await page.evaluate(async () => {
+      const r: Record<string, unknown> = {};
+      const events: any[] = [];
+      const l = await openLarder({ name: 'handover', appendfsync: 'always', onEvent: (e: any) => events.push(e) });
+      await l.set('k', 'v');
+      const channel = new BroadcastChannel('larder:handover');
+      const heard: any[] = [];
+      channel.onmessage = (e) => heard.push(e.data);
+      const until = async (f: () => any): Promise<any> => {
+        for (let i = 0; i < 300 && !f(); i++) await new Promise((res) => setTimeout(res, 10));
+        return f();
+      };
+      channel.postMessage({ t: 'who' });
+      const announced = await until(() => heard.find((m) => m.t === 'owner' && m.ready));
+      // The worker of a newer build, played by this page: queued for the store's lock, it asks the owner to yield.
+      let releaseLock!: () => void;
+      const granted = new Promise<void>((held) => {
+        void navigator.locks.request('larder:handover', () => {
+          held();
+          return new Promise<void>((res) => (releaseLock = res));
+        });
+      });
+      channel.postMessage({ t: 'yield', to: announced.owner, from: 'newer', protocol: 999 });
+      r.granted = await Promise.race([granted.then(() => true), new Promise((res) => setTimeout(() => res(false), 5000))]);
+      r.roles = events.filter((e) => e.type === 'role').map((e) => e.role);
+      r.mismatch = events.filter((e) => e.type === 'version-mismatch').map((e) => [e.protocol, e.other]);
+      // The old worker queued for the lock again, behind the newer tab.
+      r.queued = (await navigator.locks.query()).pending?.some((x) => x.name === 'larder:handover');
+      channel.postMessage({ t: 'owner', owner: 'newer', ready: true, protocol: 999 });
+      r.whileNewer = await l.get('k').then(() => 'served', (e: any) => e.code);
+      // The newer tab goes away: the old one restores the store and serves it again.
+      releaseLock();
+      await until(() => events.filter((e) => e.type === 'role' && e.role === 'owner').length === 2);
+      r.rolesAfter = events.filter((e) => e.type === 'role').map((e) => e.role);
+      r.after = await l.get('k');
+      await l.close();
+      channel.close();
+      return r;
+    });
+    expect(out).toEqual({
+      granted: true, roles: ['owner', 'follower'], mismatch: [[1, 999]], queued: true, whileNewer: 'VERSION_MISMATCH',
+      rolesAfter: ['owner', 'follower', 'owner'], after: 'v',
+    });
+    await page.close();
+  });
+
   it('refuses a page, a follower or an owner of another build with VERSION_MISMATCH, and serves once it is gone', async () => {
     const page = await openAppPage(app.browser, app.served.origin);
     const out = await page.evaluate(async () => {

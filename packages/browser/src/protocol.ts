@@ -151,6 +151,12 @@ export type ChannelMessage =
   | { t: 'res'; to: string; id: number; ok: false; error: WireError }
   /** A pub/sub message for connection `conn` (whose worker id prefixes it). */
   | { t: 'push'; conn: string; message: Wire }
+  /**
+   * A follower of a newer build (`protocol` above the owner's) asks the owner to hand the store
+   * over: the owner closes its files, releases the lock to the tabs queued for it, and follows.
+   * Older builds ignore it; so does an owner whose protocol is not lower.
+   */
+  | { t: 'yield'; to: string; from: string; protocol: number }
   | { t: 'loading'; loadedBytes: number; totalBytes: number; perc: number };
 
 /** Web Lock names: the store's owner, and each worker's liveness (the owner drops dead tabs' connections). */

@@ -12,6 +12,11 @@
  *
  * Each worker also holds a liveness lock of its own, which the owner polls to close connections
  * left behind by tabs that went away.
+ *
+ * After a deploy, tabs of two builds share the store. A follower of a newer build asks an older
+ * owner to yield (remote.ts): the owner then closes its files as on close, releases the lock (the
+ * newer tab, queued for it, takes over) and queues for the lock again as a follower, whose calls
+ * fail with VERSION_MISMATCH until its tab reloads.
  */
 import { errorToWire, type Wire } from '@larder/core/client';
 import {
@@ -32,6 +37,8 @@ export function createHost(): HostApi {
   /** Set while this worker owns the store (it resolves once restored). */
   let owning: Promise<Owner> | undefined;
   let release: (() => void) | undefined;
+  /** A newer build asked this owner to hand the store over. */
+  let yielding = false;
   let releaseLiveness: (() => void) | undefined;
   let closed = false;
   let nextConn = 1;
@@ -71,6 +78,11 @@ export function createHost(): HostApi {
   function onMessage(m: ChannelMessage): void {
     if (owning) {
       if (m.t === 'who') void owning.then(() => post({ t: 'owner', owner: self, ready: true, protocol: PROTOCOL }), () => {});
+      else if (m.t === 'yield' && m.to === self && typeof m.protocol === 'number' && m.protocol > PROTOCOL && !yielding) {
+        reportMismatch(m.from, m.protocol);
+        yielding = true;
+        release?.();
+      }
       else if (m.t === 'req' && m.to === self) {
         let served: Promise<unknown>;
         if (m.protocol === PROTOCOL) served = serve(m.req);
@@ -113,10 +125,22 @@ export function createHost(): HostApi {
     emit({ type: 'ready' });
     post({ t: 'owner', owner: self, ready: true, protocol: PROTOCOL });
     const sweep = setInterval(() => void dropDeparted(owner), SWEEP_MS);
-    await new Promise<void>((resolve) => (release = resolve));
+    if (!yielding) await new Promise<void>((resolve) => (release = resolve));
     clearInterval(sweep);
     await owner.close();
+    if (closed) return;
+    // Handed over to a newer build: follow it, and take the store again if its tabs all go away.
+    owning = undefined;
+    release = undefined;
+    yielding = false;
+    // Calls now wait for the new owner's announcement (and get its VERSION_MISMATCH).
+    remote.abandon('CLOSED This tab handed the store over to a tab of a newer build.');
+    emit({ type: 'role', role: 'follower' });
+    void navigator.locks.request(ownerLock(params.name), owned);
   }
+
+  /** `own`, as a lock callback: what stops the store from opening is logged. */
+  const owned = (): Promise<void> => own().catch((e: unknown) => console.error(`larder[${params.name}]:`, e));
 
   /** Closes the connections of tabs whose worker no longer holds its liveness lock. */
   async function dropDeparted(owner: Owner): Promise<void> {
@@ -135,7 +159,6 @@ export function createHost(): HostApi {
     channel.onmessage = (ev: MessageEvent<ChannelMessage>) => onMessage(ev.data);
     remote = createRemote(post, self, reportMismatch);
     void navigator.locks.request(workerLock(p.name, self), () => new Promise<void>((r) => (releaseLiveness = r)));
-    const owned = (): Promise<void> => own().catch((e: unknown) => console.error(`larder[${p.name}]:`, e));
     // Own the store at once if nobody does; otherwise follow, and queue for the lock to take over.
     const first = await new Promise<boolean>((decided) => {
       void navigator.locks.request(ownerLock(p.name), { ifAvailable: true }, (lock) => {

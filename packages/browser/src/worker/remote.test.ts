@@ -28,11 +28,26 @@ describe('the follower side of the channel', () => {
     // An owner from before versions were announced sends none.
     remote.receive({ t: 'owner', owner: 'o2', ready: true } as unknown as ChannelMessage);
     await expect(remote.request({ op: 'flush' })).rejects.toMatchObject({ message: expect.stringContaining('runs protocol unknown') });
-    expect(sent).toEqual([]);
+    const requests = (): ChannelMessage[] => sent.filter((m) => m.t === 'req');
+    expect(requests()).toEqual([]);
     // A later owner of this build is served again.
     remote.receive({ t: 'owner', owner: 'o3', ready: true, protocol: PROTOCOL });
     void remote.request({ op: 'flush' });
-    expect(sent).toHaveLength(1);
+    expect(requests()).toHaveLength(1);
+  });
+
+  it('asks an owner of an older build, once, to hand the store over; never one of this build or a newer one', () => {
+    const { sent, remote } = follower();
+    remote.receive({ t: 'owner', owner: 'o1', ready: false, protocol: PROTOCOL - 1 });
+    remote.receive({ t: 'owner', owner: 'o1', ready: true, protocol: PROTOCOL - 1 });
+    // A build from before versions were announced is older too (it ignores the message).
+    remote.receive({ t: 'owner', owner: 'o2', ready: true } as unknown as ChannelMessage);
+    remote.receive({ t: 'owner', owner: 'o3', ready: true, protocol: PROTOCOL });
+    remote.receive({ t: 'owner', owner: 'o4', ready: true, protocol: PROTOCOL + 1 });
+    expect(sent).toEqual([
+      { t: 'yield', to: 'o1', from: 'me', protocol: PROTOCOL },
+      { t: 'yield', to: 'o2', from: 'me', protocol: PROTOCOL },
+    ]);
   });
 
   it('fails requests in flight with OWNER_LOST when another owner takes over', async () => {

@@ -5,7 +5,9 @@
  * (the old one's tab closed or died), requests still unanswered are rejected with OWNER_LOST: the
  * old owner may have applied them before it went away, so retrying is the caller's decision (safe
  * for SET, not for INCR). Requests made while no owner is known wait for one. An owner of another
- * build (its PROTOCOL differs) gets no requests: they fail with VERSION_MISMATCH.
+ * build (its PROTOCOL differs) gets no requests: they fail with VERSION_MISMATCH; an owner of an
+ * older build is asked once to hand the store over (`yield`), so that after a deploy the newest
+ * build ends up owning it and the tabs left on the old one are those told to reload.
  */
 import { errorFromWire, LarderError } from '@larder/core/client';
 import { PROTOCOL, versionMismatch, type ChannelMessage, type Request } from '../protocol.ts';
@@ -76,7 +78,10 @@ export function createRemote(
       owner = m.owner;
       // null: a build from before versions were announced.
       foreign = m.protocol === PROTOCOL ? undefined : (m.protocol ?? null);
-      if (foreign !== undefined) onMismatch?.(owner, foreign);
+      if (foreign !== undefined) {
+        onMismatch?.(owner, foreign);
+        if (foreign === null || foreign < PROTOCOL) post({ t: 'yield', to: owner, from: self, protocol: PROTOCOL });
+      }
       for (const [id, p] of pending) {
         if (p.owner === owner) continue;
         pending.delete(id);
