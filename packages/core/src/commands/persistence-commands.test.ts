@@ -102,6 +102,7 @@ describe('SHUTDOWN', () => {
         return force;
       },
       writeError: () => undefined,
+      replaceDataset: () => Promise.reject(new Error('unused')),
     };
     const s = setup({ save: '' }, aof);
     expect(await s.r('SHUTDOWN')).toBe('-ERR Errors trying to SHUTDOWN. Check logs.');

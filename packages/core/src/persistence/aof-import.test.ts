@@ -15,8 +15,6 @@ import { infoString } from '../engine/info.ts';
 import { AOFRW_IN_PROGRESS } from '../reply/errors.ts';
 import { Status } from '../reply/reply.ts';
 
-const MANIFEST = 'appendonlydir/appendonly.aof.manifest';
-
 function engine(config: Record<string, string> = {}): Engine {
   return createEngine({ activeExpire: false, config: { appendonly: 'yes', appendfsync: 'always', ...config } });
 }
