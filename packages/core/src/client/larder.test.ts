@@ -56,7 +56,7 @@ describe('durability barrier', () => {
     let release!: () => void;
     let fail!: (e: Error) => void;
     let pending: Promise<void> | undefined;
-    l.engine.durability = { barrier: () => pending };
+    l.engine.durability = { barrier: () => pending, units: { written: 0 } };
     pending = new Promise<void>((res) => (release = res));
     let done = false;
     const p = l.set('k', 'v').then((r) => ((done = true), r));

@@ -41,8 +41,8 @@ const globalTimers = globalThis as unknown as Timers & {
 /** What persistence installs on an engine for `sync` (persistence/aof-commit.ts). */
 export interface Durability {
   barrier(endOfTurn: boolean, c: Client | undefined): Promise<void> | undefined;
-  /** Units written to the AOF so far. */
-  readonly units: number;
+  /** `written`: units written to the AOF so far (an object the AOF updates, read per command without a call). */
+  readonly units: { readonly written: number };
 }
 
 export class Engine {
@@ -153,7 +153,7 @@ export class Engine {
 
   /** The AOF's count of units written (0 without persistence), taken before a unit begins. */
   get aofUnits(): number {
-    return this.durability?.units ?? 0;
+    return this.durability?.units.written ?? 0;
   }
 
   /**

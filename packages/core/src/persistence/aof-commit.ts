@@ -44,7 +44,7 @@ export interface Commit {
   wrote(): void;
   /** serverCron: retries a failed write or flush until one succeeds. */
   cron(): void;
-  /** appendfsync changed. */
+  /** A CONFIG SET happened: appendfsync may have changed. */
   policyChanged(): void;
   /** Stops the timer and flushes; then flushes that find no file give up and waiting barriers reject. */
   close(): Promise<void>;
@@ -70,7 +70,9 @@ function newGroup(): Group {
 
 export function createCommit(ctx: AofContext, wp: WritePath): Commit {
   const { units } = wp;
-  const policy = (): string => ctx.cfg('appendfsync');
+  /** appendfsync, read once per CONFIG SET (policyChanged) rather than per write. */
+  let current = ctx.cfg('appendfsync');
+  const policy = (): string => current;
   /** The next group commit (always). */
   let next: Group | undefined;
   /** The group flushing now, when it had to go async. */
@@ -216,7 +218,8 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
       if (ctx.state !== 'off' && wp.error !== undefined && asyncFlushes === 0) void flushAsync().catch(() => {});
     },
     policyChanged() {
-      if (policy() === 'everysec' || everysecTimer === undefined) return;
+      current = ctx.cfg('appendfsync');
+      if (current === 'everysec' || everysecTimer === undefined) return;
       ctx.timers.clearTimeout(everysecTimer);
       everysecTimer = undefined;
     },

@@ -105,8 +105,8 @@ export function createWritePath(ctx: AofContext): WritePath {
     onOps(ops) {
       // feedAppendOnlyFile: while waiting for the first rewrite, only once the rewrite has cut.
       if (ctx.state === 'off' || (ctx.state === 'wait-rewrite' && ctx.rewrite === undefined)) return false;
-      writer.timestamps = ctx.cfg('aof-timestamp-enabled') === 'yes';
-      writer.append(ops, ctx.nowSec());
+      // aof-timestamp-enabled is read into writer.timestamps at each CONFIG SET (AofSide.applyConfig).
+      writer.append(ops, writer.timestamps ? ctx.nowSec() : 0);
       units.written++;
       return true;
     },

@@ -35,8 +35,8 @@ export interface AofSide extends AofPersistence {
   openOnStart(loaded: { baseSize: number; totalSize: number; lastIncrSize: number }): Promise<void>;
   /** The durability barrier (engine.durability). */
   barrier(endOfTurn?: boolean, c?: Client): Promise<void> | undefined;
-  /** Units written so far (aof-write.ts), which clients' aofUnit marks count in. */
-  readonly units: number;
+  /** Units written so far (aof-write.ts: `written`), which clients' aofUnit marks count in. */
+  readonly units: { readonly written: number };
   /**
    * CONFIG SET appendonly, appendfsync, aof-disable-auto-gc: applies a changed value. Also called
    * once after the startup load, for a change made while loading (applyAppendOnlyConfig).
@@ -144,15 +144,14 @@ export function createAof(
       await rw.deleteHistory();
     },
     barrier: commit.barrier,
-    get units() {
-      return wp.units.written;
-    },
+    units: wp.units,
     flush: () => (ctx.state === 'off' ? Promise.resolve() : commit.flush()),
     applyConfig() {
+      commit.policyChanged();
+      ctx.writer.timestamps = ctx.cfg('aof-timestamp-enabled') === 'yes';
       const want = ctx.cfg('appendonly') === 'yes';
       if (want && ctx.state === 'off') turnOn();
       else if (!want && ctx.state !== 'off') turnOff();
-      commit.policyChanged();
       // updateAofAutoGCEnabled: turning GC back on deletes the history at once.
       const gc = ctx.cfg('aof-disable-auto-gc') !== 'yes';
       if (gc && !autoGc) void ctx.enqueue(() => rw.deleteHistory()).catch(() => {});

@@ -80,9 +80,7 @@ export async function attachPersistence(
   engine.cronJobs.push(cron);
   const durability: Durability = {
     barrier: (endOfTurn, c) => aof.barrier(endOfTurn, c),
-    get units() {
-      return aof.units;
-    },
+    units: aof.units,
   };
   engine.durability = durability;
 
