@@ -215,6 +215,29 @@ describe('the import switch', () => {
     e.close();
   });
 
+  it('leaves the imported keys to every later snapshot (its epochs are not ahead of the engine\'s)', async () => {
+    const storage = createMemoryStorage();
+    const first = engine();
+    await (await attachPersistence(first, storage)).close();
+    first.close();
+    // Reopened: no snapshot has run in this engine, while the import's base is a snapshot of its own.
+    const e = engine();
+    const p = await attachPersistence(e, storage);
+    expect(await importDataset(e, importedDump())).toBe(2);
+    const c = e.connect();
+    run(c, ['SET', 'after', '1']);
+    await e.sync(false, c);
+    expect(run(c, ['BGREWRITEAOF'])).toEqual(new Status('Background append only file rewriting started'));
+    await p.aof.rewriting;
+    await p.close();
+    const back = engine();
+    const p2 = await attachPersistence(back, storage.crash());
+    expect((back.connect().exec(['KEYS', '*']) as string[]).sort()).toEqual(['after', 'imported', 'seq']);
+    await p2.close();
+    e.close();
+    back.close();
+  });
+
   it('completes a switch AOF was turned off during, and closes its files', async () => {
     const storage = createMemoryStorage();
     const g = gated(storage, /manifest$/);
