@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import type { PropagatedOp } from '../engine/propagate.ts';
-import { NIL_ARRAY } from '../reply/reply.ts';
+import { NIL_ARRAY, Status } from '../reply/reply.ts';
+import { infoString } from '../engine/info.ts';
 import { MISCONF_RDB } from '../reply/errors.ts';
 import { attachPersistence } from '../persistence/index.ts';
 import { loadRdb } from '../persistence/load.ts';
@@ -172,6 +173,33 @@ describe('importDataset with persistence', () => {
     await p2.close();
     e.close();
     e2.close();
+    src.close();
+  });
+
+  it('leaves a BGSAVE running at the swap its cut: its dump.rdb holds the dataset before the import', async () => {
+    const storage = createMemoryStorage();
+    const { e, p } = await persisted(storage, { appendonly: 'no', save: '' });
+    const before = Array.from({ length: 50_000 }, (_, i) => ['SET', `old:${i}`, 'x'.repeat(20)]);
+    run(e, before);
+    const c = e.connect();
+    expect(c.exec(['BGSAVE'])).toEqual(new Status('Background saving started'));
+    const src = sample();
+    await importDataset(e, exportRdb(src));
+    // The swap happened during the BGSAVE; a write to an imported key meanwhile is not its business.
+    expect(infoString(e, ['persistence'])).toMatch(/rdb_bgsave_in_progress:1/);
+    run(e, [['SET', 'str', 'changed']]);
+    while (/rdb_bgsave_in_progress:1/.test(infoString(e, ['persistence']))) await new Promise((r) => setTimeout(r, 5));
+    const saved = engine();
+    await loadRdb(saved, (async function* () {
+      yield (await storage.read('dump.rdb'))!;
+    })());
+    expect(saved.ks.dbs[0]!.size).toBe(50_000);
+    expect(contents(saved).every(([, key]) => String(key).startsWith('old:'))).toBe(true);
+    run(src, [['SET', 'str', 'changed']]);
+    expect(contents(e)).toEqual(contents(src));
+    await p.close();
+    e.close();
+    saved.close();
     src.close();
   });
 
