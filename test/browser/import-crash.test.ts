@@ -20,7 +20,7 @@ import { APP_BUNDLES, launchChromium, openAppPage, type Chromium, type Served } 
 import { buildBundles, removeDir, serveDir, tmpProfile } from './harness.ts';
 import { ackedBefore, openIn, seededRandom, seedFrom, startWriter } from './trial.ts';
 
-const TRIALS = Number(process.env.LARDER_IMPORT_CRASH_TRIALS ?? 6);
+const TRIALS = Number(process.env.LARDER_IMPORT_CRASH_TRIALS ?? 8);
 const KEYS = 300_000;
 const seed = seedFrom('LARDER_CRASH_SEED');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,7 +69,8 @@ describe('SIGKILL of the browser during import() under writes', () => {
         g.importDone = false;
         void g.larder.import(bytes).then(() => (g.importDone = true));
       });
-      const delay = 50 + Math.floor(rand() * 2000);
+      // Fetching the dump and importing it take ~1-1.5 s here: kills land before, during and after.
+      const delay = 50 + Math.floor(rand() * 1600);
       await sleep(delay);
       const importDone = await Promise.race([page.evaluate(() => (globalThis as any).importDone as boolean), sleep(300).then(() => false)]);
       const killedAt = Date.now();
