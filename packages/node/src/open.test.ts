@@ -49,6 +49,31 @@ describe('openLarder', () => {
     await again.close();
   });
 
+  it('exports a dump.rdb and imports it (or JSON) into another directory, whose AOF then starts from it', async () => {
+    const src = await openLarder({ dir: fresh(), save: '' });
+    await src.set('s', 'v');
+    await src.zadd('z', { score: 1.5, member: 'm' });
+    const blob = await src.export();
+    expect(new TextDecoder().decode(new Uint8Array(await blob.slice(0, 5).arrayBuffer()))).toBe('REDIS');
+    await src.close();
+    const dir = fresh();
+    const db = await openLarder({ dir, appendonly: true, save: '' });
+    await db.set('old', 'x');
+    expect(await db.import(blob)).toBe(2);
+    expect(await db.import(new Uint8Array(await blob.arrayBuffer()))).toBe(2);
+    await expect(db.import('{"0":{"j":{"type":"string","value":"json"}}}')).resolves.toBe(1);
+    await expect(db.import('not a dump')).rejects.toThrow(/neither an RDB file .* nor valid JSON/);
+    expect(await db.get('j')).toBe('json');
+    await db.close();
+    // The last import is the AOF's base; the files before it are gone.
+    expect(readdirSync(join(dir, 'appendonlydir')).sort()).toEqual([
+      'appendonly.aof.4.base.rdb', 'appendonly.aof.4.incr.aof', 'appendonly.aof.manifest',
+    ]);
+    const again = await openLarder({ dir, appendonly: true, save: '' });
+    expect(await again.call('KEYS', '*')).toEqual(['j']);
+    await again.close();
+  });
+
   it('refuses a directory that is open, and frees it on close', async () => {
     const dir = fresh();
     const db = await openLarder({ dir, save: '' });

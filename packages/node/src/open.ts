@@ -15,6 +15,7 @@
 import { resolve } from 'node:path';
 import { createClient, createEngine, inProcessTransport, type EngineOptions, type Engine, type Larder, type Timers } from '@larder/core';
 import { attachPersistence, type AofLog, type AttachedPersistence } from '@larder/core/persistence';
+import { exportRdb, importDataset } from '@larder/core/transfer';
 import { createNodeStorage } from './storage.ts';
 
 export interface OpenLarderOptions {
@@ -45,6 +46,15 @@ export interface OpenLarderOptions {
 export type OpenedLarder<S = string> = Omit<Larder<S>, 'close'> & {
   readonly engine: Engine;
   readonly persistence: AttachedPersistence;
+  /** The dataset as a `dump.rdb` Blob (what SAVE would write), as the browser package's `export()`. */
+  export(): Promise<Blob>;
+  /**
+   * Replaces the dataset with a `dump.rdb`'s (from redis-server or Larder) or a JSON export's, as
+   * one step: other calls are served while the file loads, and with AOF on the dataset becomes the
+   * AOF's new base, so a crash keeps the old dataset or the new one whole. Resolves with the number
+   * of keys; rejects, changing nothing, on a bad file (the error says where) or a failed switch.
+   */
+  import(data: Blob | ArrayBuffer | Uint8Array | string): Promise<number>;
   /**
    * Flushes the AOF (durably, whatever appendfsync says), stops persistence, closes the files and
    * releases the directory's lock. Does not save dump.rdb: call `save()` first for that, or send
@@ -107,5 +117,16 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<O
     }));
   // SHUTDOWN from a client: Redis's shutdown has already saved and flushed; release the files.
   engine.onShutdown = () => void close();
-  return Object.assign(client, { engine, persistence, close });
+  return Object.assign(client, {
+    engine,
+    persistence,
+    close,
+    export: async () => new Blob([exportRdb(engine)]),
+    async import(data: Blob | ArrayBuffer | Uint8Array | string) {
+      const bytes = typeof data === 'string'
+        ? new TextEncoder().encode(data)
+        : data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : new Uint8Array(data);
+      return importDataset(engine, bytes);
+    },
+  });
 }
