@@ -148,7 +148,7 @@ describe('@larder/browser in Chromium', () => {
     await page.close();
   });
 
-  it('keeps answering while import() loads a large dump, which a reopen then finds as the AOF base', async () => {
+  it('keeps answering while export() and import() run on a large dataset; a reopen finds the import as the AOF base', async () => {
     const page = await openAppPage(app.browser, app.served.origin);
     const out = await page.evaluate(async () => {
       const src = await openLarder({ name: 'import-big-src' });
@@ -156,7 +156,14 @@ describe('@larder/browser in Chromium', () => {
       for (let i = 0; i < N; i += 10_000) {
         await Promise.all(Array.from({ length: 10_000 }, (_, j) => src.set(`key:${i + j}`, `${i + j}:${'v'.repeat(90)}`)));
       }
-      const blob: Blob = await src.export();
+      let exporting = true;
+      let answeredExport = 0;
+      const exported = src.export().finally(() => (exporting = false));
+      while (exporting) {
+        await Promise.all([src.get('key:1'), src.incr('during-export')]);
+        if (exporting) answeredExport++;
+      }
+      const blob: Blob = await exported;
       await src.close();
       const dst = await openLarder({ name: 'import-big', appendfsync: 'always' });
       await dst.set('before', '1');
@@ -174,7 +181,7 @@ describe('@larder/browser in Chromium', () => {
       await dst.close();
       const again = await openLarder({ name: 'import-big' });
       const r = {
-        n, answeredDuringImport: answered > 5,
+        n, answeredDuringExport: answeredExport > 5, answeredDuringImport: answered > 5,
         // `during` is there only if an INCR ran after the swap (then it counts 1): not checked.
         size: (await again.dbsize()) - (await again.exists('during')), last: await again.get(`key:${N - 1}`), before: await again.exists('before'), after: await again.get('after'),
         base: Number(/aof_base_size:(\d+)/.exec(info)?.[1]), current: Number(/aof_current_size:(\d+)/.exec(info)?.[1]),
@@ -183,7 +190,7 @@ describe('@larder/browser in Chromium', () => {
       return r;
     });
     expect(out).toMatchObject({
-      n: 200_000, answeredDuringImport: true, size: 200_001, last: `199999:${'v'.repeat(90)}`, before: 0, after: '1',
+      n: 200_000, answeredDuringExport: true, answeredDuringImport: true, size: 200_001, last: `199999:${'v'.repeat(90)}`, before: 0, after: '1',
     });
     // The dataset is the base (~6 MB: the values compress); the incr holds only what followed (`SET after 1`).
     expect(out.base).toBeGreaterThan(4_000_000);

@@ -15,7 +15,7 @@
 import { resolve } from 'node:path';
 import { createClient, createEngine, inProcessTransport, type EngineOptions, type Engine, type Larder, type Timers } from '@larder/core';
 import { attachPersistence, type AofLog, type AttachedPersistence } from '@larder/core/persistence';
-import { exportRdb, importDataset } from '@larder/core/transfer';
+import { exportDataset, importDataset } from '@larder/core/transfer';
 import { createNodeStorage } from './storage.ts';
 
 export interface OpenLarderOptions {
@@ -46,7 +46,7 @@ export interface OpenLarderOptions {
 export type OpenedLarder<S = string> = Omit<Larder<S>, 'close'> & {
   readonly engine: Engine;
   readonly persistence: AttachedPersistence;
-  /** The dataset as a `dump.rdb` Blob (what SAVE would write), as the browser package's `export()`. */
+  /** The dataset as a `dump.rdb` Blob, snapshotted at one instant while other calls are served (as BGSAVE), as the browser package's `export()`. */
   export(): Promise<Blob>;
   /**
    * Replaces the dataset with a `dump.rdb`'s (from redis-server or Larder) or a JSON export's, as
@@ -121,7 +121,7 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<O
     engine,
     persistence,
     close,
-    export: async () => new Blob([exportRdb(engine)]),
+    export: async () => new Blob([await exportDataset(engine)]),
     async import(data: Blob | ArrayBuffer | Uint8Array | string) {
       const bytes = typeof data === 'string'
         ? new TextEncoder().encode(data)

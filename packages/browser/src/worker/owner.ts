@@ -10,7 +10,7 @@
  */
 import { createEngine, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Wire } from '@larder/core';
 import { attachPersistence, loadingState, type AttachedPersistence } from '@larder/core/persistence';
-import { exportRdb, importDataset } from '@larder/core/transfer';
+import { exportDataset, importDataset } from '@larder/core/transfer';
 import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
 import { retryWhileLocked } from '../storage/errors.ts';
 import { batchConnection, type BatchConnection } from './connection.ts';
@@ -29,7 +29,7 @@ export interface Owner {
   /** Connection ids, for dropping those of tabs that went away. */
   connections(): string[];
   flush(): Promise<void>;
-  exportRdb(): Uint8Array;
+  exportRdb(): Promise<Uint8Array>;
   importData(bytes: Uint8Array): Promise<number>;
   close(): Promise<void>;
 }
@@ -121,7 +121,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     },
     connections: () => [...conns.keys()],
     flush: () => persistence.aof.flush(),
-    exportRdb: () => exportRdb(engine),
+    exportRdb: () => exportDataset(engine, { schedule: macrotask }),
     importData: (bytes) => importDataset(engine, bytes, { schedule: macrotask }),
     close() {
       closing ??= (async () => {

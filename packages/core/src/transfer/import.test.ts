@@ -13,7 +13,7 @@ import { loadRdb } from '../persistence/load.ts';
 import { createMemoryStorage, type MemoryStorage } from '../storage/memory.ts';
 import { datasetToJson } from './dataset.ts';
 import { commandsFor, contents, keySpec, run, SMALL_LIMITS } from './datasets.suite.ts';
-import { exportJson, exportRdb, importDataset, isRdb } from './index.ts';
+import { exportDataset, exportJson, exportRdb, importDataset, isRdb } from './index.ts';
 
 const T0 = 1_795_000_000_000;
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -46,6 +46,48 @@ describe('exportRdb / exportJson', () => {
     })());
     expect(contents(back)).toEqual(contents(e));
     expect(exportJson(e)).toBe(JSON.stringify(datasetToJson(e)));
+    e.close();
+    back.close();
+  });
+});
+
+describe('exportDataset', () => {
+  it('is the dataset at its start, while the engine serves writes between its slices', async () => {
+    const e = engine();
+    run(e, Array.from({ length: 20_000 }, (_, i) => ['SET', `k${i}`, 'v'.repeat(50)]));
+    const before = contents(e);
+    let done = false;
+    const exporting = exportDataset(e).then((bytes) => ((done = true), bytes));
+    // Writes on the next turns, while the export is still encoding.
+    const wrote: boolean[] = [];
+    for (const argv of [['SET', 'k0', 'changed'], ['DEL', 'k1'], ['SET', 'new', '1']]) {
+      await new Promise((r) => setImmediate(r));
+      wrote.push(!done);
+      run(e, [argv]);
+    }
+    const back = engine();
+    await loadRdb(back, (async function* () {
+      yield await exporting;
+    })());
+    expect(wrote).toEqual([true, true, true]);
+    expect(contents(back)).toEqual(before);
+    expect(exportRdb(e)).not.toEqual(exportRdb(back));
+    e.close();
+    back.close();
+  });
+
+  it('waits for a BGSAVE already running', async () => {
+    const storage = createMemoryStorage();
+    const { e, p } = await persisted(storage, { appendonly: 'no', save: '' });
+    run(e, Array.from({ length: 20_000 }, (_, i) => ['SET', `k${i}`, 'v']));
+    expect(e.connect().exec(['BGSAVE'])).toEqual(new Status('Background saving started'));
+    const bytes = await exportDataset(e);
+    const back = engine();
+    await loadRdb(back, (async function* () {
+      yield bytes;
+    })());
+    expect(back.ks.dbs[0]!.size).toBe(20_000);
+    await p.close();
     e.close();
     back.close();
   });

@@ -13,10 +13,10 @@
  * (persistence/aof-import.ts): readers see the old dataset or the new one, a crash recovers one of
  * them whole, and no reply given after the swap precedes the files holding it.
  */
-import { bytesToBinary } from '../bytes.ts';
+import { bytesToBinary, concatBytes } from '../bytes.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { loadRdb } from '../persistence/load.ts';
-import { defaultScheduler, snapshotSync } from '../persistence/snapshot.ts';
+import { activeSnapshot, defaultScheduler, snapshotSync, startSnapshot } from '../persistence/snapshot.ts';
 import { datasetToJson, loadJson } from './dataset.ts';
 
 declare const TextDecoder: new (label: string, opts: { fatal: boolean }) => { decode(b: Uint8Array): string };
@@ -32,7 +32,7 @@ const SCRATCH_CONFIG = [
 const SLICE = 256 * 1024;
 
 export interface ImportOptions {
-  /** Runs `fn` on a later event-loop turn, between load slices (default: setImmediate, else a MessageChannel message). */
+  /** Runs `fn` on a later event-loop turn, between slices (default: setImmediate, else a MessageChannel message). */
   schedule?: (fn: () => void) => void;
 }
 
@@ -125,16 +125,21 @@ function swapIn(engine: Engine, scratch: Engine): void {
   engine.afterCommand();
 }
 
-/** The dataset as a dump.rdb file's bytes (what SAVE would write). */
+/** The dataset as a dump.rdb file's bytes (what SAVE would write), in one synchronous step. */
 export function exportRdb(engine: Engine): Uint8Array {
-  const chunks = snapshotSync(engine);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(snapshotSync(engine));
+}
+
+/**
+ * The dataset as a dump.rdb, through a forkless snapshot (what BGSAVE writes, at one instant)
+ * made in slices, so that a live engine keeps serving while a large dataset is encoded. Waits
+ * first for a snapshot already running (a BGSAVE, a rewrite): an engine runs one at a time.
+ */
+export async function exportDataset(engine: Engine, opts: ImportOptions = {}): Promise<Uint8Array> {
+  for (let s = activeSnapshot(engine); s !== undefined; s = activeSnapshot(engine)) await s.done.catch(() => {});
+  const parts: Uint8Array[] = [];
+  for await (const chunk of startSnapshot(engine, opts.schedule ? { schedule: opts.schedule } : {}).chunks) parts.push(chunk);
+  return concatBytes(parts);
 }
 
 /** The dataset as the JSON text of json.ts. */
