@@ -95,6 +95,11 @@ describe('quota: a full origin', () => {
         await sleep(250);
         refusals.push(await attempt(['SET', 'while-full', 'x']));
       }
+      // An import is refused the same way, and changes nothing.
+      refusals.push(await l.import('{"0":{"imported":{"type":"string","value":"x"}}}').then(
+        (n: number) => ({ ok: n }),
+        (e: any) => ({ name: e.name, code: e.code, message: e.message }),
+      ));
       const values = await l.mget(...acked.map((i) => `k${i}`));
       return { refusals, jobs, present: values.filter((v: string | null) => v !== null).length };
     }, filled.acked);

@@ -13,6 +13,7 @@ import { attachPersistence, loadingState, type AttachedPersistence } from '@lard
 import { exportDataset, importDataset } from '@larder/core/transfer';
 import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
 import { retryWhileLocked } from '../storage/errors.ts';
+import { StorageError } from '@larder/core/storage';
 import { batchConnection, type BatchConnection } from './connection.ts';
 import { macrotask } from './macrotask.ts';
 import { watchQuota, type QuotaWatch } from './quota.ts';
@@ -122,7 +123,15 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     connections: () => [...conns.keys()],
     flush: () => persistence.aof.flush(),
     exportRdb: () => exportDataset(engine, { schedule: macrotask }),
-    importData: (bytes) => importDataset(engine, bytes, { schedule: macrotask }),
+    importData: (bytes) =>
+      importDataset(engine, bytes, { schedule: macrotask }).catch((e: unknown) => {
+        // Refused as writes are (MISCONF) while the quota is exhausted: said with the quota's code, as for them.
+        if (e instanceof Error && e.cause instanceof ReplyError && e.cause.prefix === 'MISCONF' && quota.exceeded) {
+          const wire = quota.error(e.message);
+          throw new StorageError('QUOTA_EXCEEDED', wire.e);
+        }
+        throw e;
+      }),
     close() {
       closing ??= (async () => {
         for (const c of conns.values()) c.close();

@@ -317,7 +317,9 @@ describe('importDataset refuses bad input and changes nothing', () => {
     run(e, [['SET', 'keep', 'me']]);
     await e.sync();
     storage.setFull(true);
-    await expect(importDataset(e, good)).rejects.toThrow(/^cannot import: the AOF could not take the new dataset: storage is full/);
+    await expect(importDataset(e, good)).rejects.toMatchObject({
+      name: 'StorageError', code: 'QUOTA_EXCEEDED', message: expect.stringMatching(/^cannot import: the AOF could not take the new dataset: storage is full/),
+    });
     storage.setFull(false);
     expect(contents(e)).toEqual([[0, 'keep', 'string', 'embstr', 'me', -1]]);
     run(e, [['SET', 'after', '1']]);

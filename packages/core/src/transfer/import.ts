@@ -17,6 +17,7 @@ import { bytesToBinary, concatBytes } from '../bytes.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { loadRdb } from '../persistence/load.ts';
 import { activeSnapshot, defaultScheduler, snapshotSync, startSnapshot } from '../persistence/snapshot.ts';
+import { StorageError } from '../storage/storage.ts';
 import { datasetToJson, loadJson } from './dataset.ts';
 
 declare const TextDecoder: new (label: string, opts: { fatal: boolean }) => { decode(b: Uint8Array): string };
@@ -56,7 +57,7 @@ export async function importDataset(engine: Engine, bytes: Uint8Array, opts: Imp
   try {
     await load(scratch, bytes, opts.schedule ?? defaultScheduler());
     const refused = engine.writeGuard?.();
-    if (refused !== undefined) throw new Error(`cannot import: ${refused.message}`);
+    if (refused !== undefined) throw new Error(`cannot import: ${refused.message}`, { cause: refused });
     const swap = (): void => {
       swapIn(engine, scratch);
       // Counted now: other clients may write as soon as this turn ends.
@@ -67,7 +68,9 @@ export async function importDataset(engine: Engine, bytes: Uint8Array, opts: Imp
     if (aof?.enabled !== true) swap();
     else {
       await aof.replaceDataset(scratch, swap).catch((e: unknown) => {
-        throw new Error(`cannot import: the AOF could not take the new dataset: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        const why = `cannot import: the AOF could not take the new dataset: ${e instanceof Error ? e.message : String(e)}`;
+        // A storage failure keeps its code (QUOTA_EXCEEDED...), which survives the worker boundary.
+        throw e instanceof StorageError ? new StorageError(e.code, why, { cause: e }) : new Error(why, { cause: e });
       });
     }
   } finally {
