@@ -20,7 +20,9 @@
  *
  * It takes the background-job slot (Redis's child) for the whole time, waiting for a running
  * BGSAVE or rewrite to end first, so no rewrite cuts across it; INFO shows it as a rewrite in
- * progress. A kill (CONFIG SET appendonly no, SHUTDOWN, close) makes it reject.
+ * progress. A kill (CONFIG SET appendonly no, SHUTDOWN, close) before the switch makes it reject;
+ * one while the manifest is being written lets the switch complete (the files then hold the
+ * import, and so does the dataset) and closes the new incr instead of appending to it.
  */
 import type { Engine } from '../engine/engine.ts';
 import { finishRewrite, newBaseFile, startRewrite } from '../aof/index.ts';
