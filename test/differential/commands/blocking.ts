@@ -6,7 +6,7 @@
  * transactions, SWAPDB. Whoever is still blocked at the end is released as by a timeout.
  */
 import fc from 'fast-check';
-import { cmd, opt, pick, some, word, words, type Argv } from './dsl.ts';
+import { cmd, materialize, opt, pick, some, word, words, type Argv } from './dsl.ts';
 
 export const BLOCKING_COMMANDS = ['BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP'] as const;
 
@@ -51,8 +51,28 @@ const writes = fc
   .array(pick<Argv[]>([8, write.map((w) => [w])], [2, fc.array(write, { minLength: 1, maxLength: 3 }).map((ws) => [['MULTI'], ...ws, ['EXEC']])]), { minLength: 2, maxLength: 8, size: 'max' })
   .map((groups) => groups.flat());
 
+/** The keys a blocker waits on (materialized argv). */
+function keysOf(argv: readonly string[]): string[] {
+  const name = argv[0]!.toUpperCase();
+  if (name === 'BLMOVE' || name === 'BRPOPLPUSH') return [argv[1]!];
+  if (name === 'BLMPOP' || name === 'BZMPOP') return argv.slice(3, 3 + Number(argv[2]));
+  return argv.slice(1, -1);
+}
+
+/**
+ * SWAPDB makes every key blocked-on in the swapped dbs ready at once, and redis-server serves them
+ * in the iteration order of its `blocking_keys` dict, which its per-process random hash seed sets:
+ * with two or more such keys the oracle's own answer varies from process to process (a BLMPOP on
+ * k3 and k1, both made ready by SWAPDB, was served from k1 by three of six fresh redis-servers and
+ * from k3 by the others). Those scenarios are left out.
+ */
+function orderDefined(s: { blockers: Argv[]; writes: Argv[] }): boolean {
+  const swaps = s.writes.some((w) => materialize(w, 0)[0] === 'SWAPDB');
+  return !swaps || new Set(s.blockers.flatMap((b) => keysOf(materialize(b, 0)))).size <= 1;
+}
+
 export const blockingScenario: fc.Arbitrary<BlockingScenario> = fc.record({
   setup: fc.array(pick<Argv>([3, cmd('RPUSH', key, some(el, 1, 2))], [2, cmd('ZADD', key, '1', el)], [1, cmd('SET', key, 'str')]), { maxLength: 2 }),
   blockers: fc.array(blocker, { minLength: 1, maxLength: 3 }),
   writes,
-});
+}).filter(orderDefined);
