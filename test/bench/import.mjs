@@ -10,7 +10,7 @@ import { createEngine, setLatin1Decoder } from '@larder/core';
 import { attachPersistence, loadRdb } from '@larder/core/persistence';
 import { exportRdb, importDataset } from '@larder/core/transfer';
 import { createNodeStorage } from '@larder/node';
-import { fmt, median, table } from './lib.mjs';
+import { fmt, median, rng, table } from './lib.mjs';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const SIZE = Number(process.env.BENCH_VALUE_SIZE ?? 100);
@@ -23,9 +23,10 @@ setLatin1Decoder((b, start, end) => latin1Slice.call(b, start, end));
 const src = createEngine({ activeExpire: false });
 const c = src.connect();
 const bytes256 = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+const random = rng(1);
 for (let i = 0; i < KEYS; i++) {
   let v = '';
-  for (let j = 0; j < SIZE; j++) v += bytes256[(Math.random() * 256) | 0];
+  for (let j = 0; j < SIZE; j++) v += bytes256[(random() * 256) | 0];
   c.exec(['SET', `key:${i}`, v]);
 }
 const dump = exportRdb(src);

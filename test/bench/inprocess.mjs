@@ -3,20 +3,11 @@
 // Keyspace: 1M string keys prefilled; sorted set of 1M members for ZADD / ZRANGE / ZRANK.
 import { createEngine, createLarder } from '@larder/core';
 import RedisMock from 'ioredis-mock';
-import { fmt, rate, table } from './lib.mjs';
+import { fmt, rate, rng, table } from './lib.mjs';
 
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const OPS = Number(process.env.BENCH_OPS ?? 200_000);
 const MOCK_OPS = Number(process.env.BENCH_MOCK_OPS ?? 200_000);
-
-function rng(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const value = 'x'.repeat(100);
 const engine = createEngine({ activeExpire: false });

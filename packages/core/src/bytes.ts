@@ -95,6 +95,15 @@ export function binaryToBytes(s: string, into?: Uint8Array): Uint8Array {
   return out;
 }
 
+/** What an import takes: a dump.rdb or a JSON export as bytes or a Blob, or JSON text. */
+export type ImportData = Uint8Array | ArrayBuffer | string | { arrayBuffer(): Promise<ArrayBuffer> };
+
+/** `data` as the bytes importDataset reads (text as UTF-8); a copy, so the caller may reuse its buffer. */
+export async function importBytes(data: ImportData): Promise<Uint8Array> {
+  if (typeof data === 'string') return encoder.encode(data);
+  return new Uint8Array(data instanceof Uint8Array || data instanceof ArrayBuffer ? data : await data.arrayBuffer());
+}
+
 /** User text (UTF-16) → byte string of its UTF-8 encoding. */
 export function textToBinary(s: string): string {
   return isAscii(s) ? s : applyBinary(encoder.encode(s));

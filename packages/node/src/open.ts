@@ -13,7 +13,7 @@
  *   default); a killed process again loses nothing acknowledged, for the same reason.
  */
 import { resolve } from 'node:path';
-import { createClient, createEngine, inProcessTransport, type EngineOptions, type Engine, type Larder, type Timers } from '@larder/core';
+import { createClient, createEngine, importBytes, inProcessTransport, type EngineOptions, type Engine, type Larder, type Timers } from '@larder/core';
 import { attachPersistence, type AofLog, type AttachedPersistence } from '@larder/core/persistence';
 import { exportDataset, importDataset } from '@larder/core/transfer';
 import { createNodeStorage } from './storage.ts';
@@ -122,11 +122,6 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<O
     persistence,
     close,
     export: async () => new Blob([await exportDataset(engine)]),
-    async import(data: Blob | ArrayBuffer | Uint8Array | string) {
-      const bytes = typeof data === 'string'
-        ? new TextEncoder().encode(data)
-        : data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : new Uint8Array(data);
-      return importDataset(engine, bytes);
-    },
+    import: async (data: Blob | ArrayBuffer | Uint8Array | string) => importDataset(engine, await importBytes(data)),
   });
 }

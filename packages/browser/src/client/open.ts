@@ -5,7 +5,7 @@
  * tab that does; this side only batches calls and decodes replies, so it stays small.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import { createClient, errorFromWire, toBinary, type Larder, type Wire } from '@larder/core/client';
+import { createClient, errorFromWire, importBytes, toBinary, type Larder, type Wire } from '@larder/core/client';
 import { PROTOCOL, type Appendfsync, type HostApi, type HostEvent, type OpenInfo, type Result } from '../protocol.ts';
 import { createPubSub, type Message, type Subscription } from './pubsub.ts';
 import { batchingTransport, type BatchingTransport } from './transport.ts';
@@ -130,12 +130,7 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<B
     psubscribe: (patterns: string | string[], listener?: (m: Message<S>) => void) =>
       pubsubOf().subscribe<S>('pattern', names(patterns), listener),
     export: async () => new Blob([(await unwrap(api.exportRdb())) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
-    async import(data: Blob | ArrayBuffer | Uint8Array | string) {
-      const buf = typeof data === 'string'
-        ? new TextEncoder().encode(data)
-        : data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : new Uint8Array(data as ArrayBuffer);
-      return unwrap(api.importData(buf));
-    },
+    import: async (data: Blob | ArrayBuffer | Uint8Array | string) => unwrap(api.importData(await importBytes(data))),
     flush: () => unwrap(api.flush()),
     close() {
       closing ??= (async () => {

@@ -8,12 +8,11 @@
  * flush; every policy: after the bytes reached the OPFS file, so a killed tab loses no
  * acknowledged write).
  */
-import { createEngine, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Wire } from '@larder/core';
+import { createEngine, errorToWire, ReplyError, setInfoFields, toWire, type Engine, type Reply, type Wire } from '@larder/core';
 import { attachPersistence, loadingState, type AttachedPersistence } from '@larder/core/persistence';
 import { exportDataset, importDataset } from '@larder/core/transfer';
 import { createBrowserStorage, type BrowserStorage } from '../storage/index.ts';
 import { retryWhileLocked } from '../storage/errors.ts';
-import { StorageError } from '@larder/core/storage';
 import { batchConnection, type BatchConnection } from './connection.ts';
 import { macrotask } from './macrotask.ts';
 import { watchQuota, type QuotaWatch } from './quota.ts';
@@ -93,12 +92,14 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     return c;
   };
 
+  /** MISCONF, the refusal of a write (or of an import) while persistence fails. */
+  const isMisconf = (r: unknown): r is ReplyError => r instanceof ReplyError && r.prefix === 'MISCONF';
   /**
    * A refused write while the quota is exhausted says so with a stable code, not just MISCONF.
    * `full`: the quota was exhausted when the batch ran; the flush its barrier waits for may free it.
    */
   const encode = (r: Reply, full: boolean): Wire => {
-    if (r instanceof ReplyError && r.prefix === 'MISCONF' && (full || quota.exceeded)) return quota.error(r.message);
+    if (isMisconf(r) && (full || quota.exceeded)) return errorToWire(quota.refusal(r.message));
     return toWire(r);
   };
 
@@ -125,12 +126,8 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
     exportRdb: () => exportDataset(engine, { schedule: macrotask }),
     importData: (bytes) =>
       importDataset(engine, bytes, { schedule: macrotask }).catch((e: unknown) => {
-        // Refused as writes are (MISCONF) while the quota is exhausted: said with the quota's code, as for them.
-        if (e instanceof Error && e.cause instanceof ReplyError && e.cause.prefix === 'MISCONF' && quota.exceeded) {
-          const wire = quota.error(e.message);
-          throw new StorageError('QUOTA_EXCEEDED', wire.e);
-        }
-        throw e;
+        // Refused as writes are (MISCONF) while the quota is exhausted: the same error as theirs.
+        throw e instanceof Error && isMisconf(e.cause) && quota.exceeded ? quota.refusal(e.message) : e;
       }),
     close() {
       closing ??= (async () => {

@@ -7,14 +7,13 @@
  * every second, so writes resume by themselves once space is freed.
  */
 import { StorageError, type AppendFile, type Storage } from '@larder/core/storage';
-import type { WireError } from '@larder/core/client';
 
 export interface QuotaWatch<S extends Storage = Storage> {
   /** The wrapped storage (the inner one's own properties read through). */
   readonly storage: S;
   readonly exceeded: boolean;
-  /** The error a refused write gets while the quota is exhausted. */
-  error(misconf: string): WireError;
+  /** The error a write (or an import) refused with `misconf` gets while the quota is exhausted. */
+  refusal(misconf: string): StorageError;
 }
 
 export function watchQuota<S extends Storage>(inner: S): QuotaWatch<S> {
@@ -63,12 +62,12 @@ export function watchQuota<S extends Storage>(inner: S): QuotaWatch<S> {
     get exceeded() {
       return exceeded;
     },
-    error: (misconf) => ({
-      name: 'StorageError',
-      code: 'QUOTA_EXCEEDED',
-      e: `QUOTA_EXCEEDED The browser's storage quota for this site is exhausted, so writes are refused ` +
-        `(reads still work and every acknowledged write is kept). Free space (delete data, or clear other ` +
-        `storage of this site) or request persistent storage; writes resume by themselves. (${misconf})`,
-    }),
+    refusal: (misconf) =>
+      new StorageError(
+        'QUOTA_EXCEEDED',
+        `QUOTA_EXCEEDED The browser's storage quota for this site is exhausted, so writes are refused ` +
+          `(reads still work and every acknowledged write is kept). Free space (delete data, or clear other ` +
+          `storage of this site) or request persistent storage; writes resume by themselves. (${misconf})`,
+      ),
   };
 }

@@ -12,4 +12,4 @@ export { StorageError, type StorageErrorCode } from '../storage/storage.ts';
 export type * from './commands.ts';
 export type * from './options.ts';
 export { Push, type Reply } from '../reply/reply.ts';
-export { binaryToText, binaryToBytes, toBinary, type Input } from '../bytes.ts';
+export { binaryToText, binaryToBytes, importBytes, toBinary, type ImportData, type Input } from '../bytes.ts';
