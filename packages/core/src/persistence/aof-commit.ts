@@ -71,8 +71,7 @@ function newGroup(): Group {
 export function createCommit(ctx: AofContext, wp: WritePath): Commit {
   const { units } = wp;
   /** appendfsync, read once per CONFIG SET (policyChanged) rather than per write. */
-  let current = ctx.cfg('appendfsync');
-  const policy = (): string => current;
+  let policy = ctx.cfg('appendfsync');
   /** The next group commit (always). */
   let next: Group | undefined;
   /** The group flushing now, when it had to go async. */
@@ -112,7 +111,7 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
     if (ctx.state === 'off') return undefined;
     const seen = units.written;
     const own = c === undefined ? seen : c.aofUnit > c.aofReported ? c.aofUnit : 0;
-    if (policy() === 'always') {
+    if (policy === 'always') {
       if (seen <= units.durable) return undefined;
       if (flushing !== undefined && flushing.upTo >= seen) return share(flushing.promise, c, own, 'durable');
       return share(joinGroup(), c, own, 'durable');
@@ -202,8 +201,7 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
     barrier,
     flush: flushAsync,
     wrote() {
-      const p = policy();
-      if (p === 'always') {
+      if (policy === 'always') {
         // Nobody may wait on it: observed here so that a failure is no unhandled rejection.
         if (next === undefined) joinGroup().catch(() => {});
         return;
@@ -212,14 +210,14 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
         drainScheduled = true;
         ctx.schedule(endOfTask);
       }
-      if (everysecTimer === undefined && p === 'everysec') everysecTimer = ctx.timers.setTimeout(onTimer, 1000);
+      if (everysecTimer === undefined && policy === 'everysec') everysecTimer = ctx.timers.setTimeout(onTimer, 1000);
     },
     cron() {
       if (ctx.state !== 'off' && wp.error !== undefined && asyncFlushes === 0) void flushAsync().catch(() => {});
     },
     policyChanged() {
-      current = ctx.cfg('appendfsync');
-      if (current === 'everysec' || everysecTimer === undefined) return;
+      policy = ctx.cfg('appendfsync');
+      if (policy === 'everysec' || everysecTimer === undefined) return;
       ctx.timers.clearTimeout(everysecTimer);
       everysecTimer = undefined;
     },

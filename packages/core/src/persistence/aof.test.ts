@@ -185,6 +185,18 @@ describe('fsync policies', () => {
     await s.p.close();
     expect(dump((await setup(s.storage.crash())).e)).toEqual(dump(s.e));
   });
+
+  it('CONFIG SET appendfsync takes effect for the next write', async () => {
+    const s = await setup(undefined, { appendfsync: 'no' });
+    await s.r('CONFIG', 'SET', 'appendfsync', 'always');
+    s.c.exec(['SET', 'a', '1']);
+    await s.e.sync();
+    expect(dump((await setup(s.storage.crash())).e)).toEqual(dump(s.e));
+    await s.r('CONFIG', 'SET', 'appendfsync', 'no');
+    s.c.exec(['SET', 'b', '2']);
+    expect(s.e.sync()).toBeUndefined();
+    await s.p.close();
+  });
 });
 
 describe('write errors', () => {
