@@ -208,7 +208,7 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
       }
       if (!drainScheduled) {
         drainScheduled = true;
-        ctx.schedule(endOfTask);
+        ctx.drain(endOfTask);
       }
       if (everysecTimer === undefined && policy === 'everysec') everysecTimer = ctx.timers.setTimeout(onTimer, 1000);
     },

@@ -23,6 +23,13 @@ export interface AofTimers {
 export interface AofOptions {
   /** Runs the group-commit flush after the current task. Default setImmediate, else setTimeout 0. */
   schedule?: (fn: () => void) => void;
+  /**
+   * Hands the buffer to the file when no barrier took it (everysec, no): default `schedule`, which
+   * servers need, since their end-of-turn barriers wait for that hand-off so that the writes of
+   * every socket read in one turn share one write. A host whose replies all pass a barrier that
+   * drains by itself (engine.sync(false)) can pass queueMicrotask: then a write costs no extra task.
+   */
+  drain?: (fn: () => void) => void;
   /** Timers for everysec. Default the global ones (unref'd). */
   timers?: AofTimers;
   /** How rewrites slice their snapshot. */
@@ -55,6 +62,7 @@ export interface AofContext {
   readonly log: AofLog;
   readonly timers: AofTimers;
   readonly schedule: (fn: () => void) => void;
+  readonly drain: (fn: () => void) => void;
   readonly snapshot: SnapshotOptions | undefined;
   readonly writer: AofWriter;
   cfg(name: string): string;
@@ -87,6 +95,7 @@ export function createContext(
     log: opts.log ?? (() => {}),
     timers: opts.timers ?? globalTimers,
     schedule: opts.schedule ?? defaultSchedule,
+    drain: opts.drain ?? opts.schedule ?? defaultSchedule,
     snapshot: opts.snapshot,
     writer: createAofWriter({ timestamps: cfg('aof-timestamp-enabled') === 'yes' }),
     cfg,

@@ -186,6 +186,22 @@ describe('fsync policies', () => {
     expect(dump((await setup(s.storage.crash())).e)).toEqual(dump(s.e));
   });
 
+  it('hands a write no barrier took to the file through `drain` (default: `schedule`)', async () => {
+    for (const drain of [undefined, queueMicrotask]) {
+      const tasks: Array<() => void> = [];
+      const s = await setup(undefined, { appendfsync: 'no' }, { schedule: (fn) => void tasks.push(fn), drain });
+      const incr = (): Promise<string> => s.file('appendonly.aof.1.incr.aof');
+      s.c.exec(['SET', 'a', '1']);
+      await Promise.resolve();
+      // A microtask drain is done by now; the default waits for the scheduled task.
+      expect(await incr()).toBe(drain ? cmd('SELECT', '0') + cmd('SET', 'a', '1') : '');
+      expect(tasks.length).toBe(drain ? 0 : 1);
+      for (const fn of tasks.splice(0)) fn();
+      expect(await incr()).toBe(cmd('SELECT', '0') + cmd('SET', 'a', '1'));
+      await s.p.close();
+    }
+  });
+
   it('CONFIG SET appendfsync takes effect for the next write', async () => {
     const s = await setup(undefined, { appendfsync: 'no' });
     await s.r('CONFIG', 'SET', 'appendfsync', 'always');
