@@ -70,6 +70,8 @@ function newGroup(): Group {
 
 export function createCommit(ctx: AofContext, wp: WritePath): Commit {
   const { units } = wp;
+  // Called unbound: a host may pass queueMicrotask itself, which browsers refuse with another `this`.
+  const { drain } = ctx;
   /** appendfsync, read once per CONFIG SET (policyChanged) rather than per write. */
   let policy = ctx.cfg('appendfsync');
   /** The next group commit (always). */
@@ -208,7 +210,7 @@ export function createCommit(ctx: AofContext, wp: WritePath): Commit {
       }
       if (!drainScheduled) {
         drainScheduled = true;
-        ctx.drain(endOfTask);
+        drain(endOfTask);
       }
       if (everysecTimer === undefined && policy === 'everysec') everysecTimer = ctx.timers.setTimeout(onTimer, 1000);
     },

@@ -187,7 +187,12 @@ describe('fsync policies', () => {
   });
 
   it('hands a write no barrier took to the file through `drain` (default: `schedule`)', async () => {
-    for (const drain of [undefined, queueMicrotask]) {
+    // Called unbound, as a browser's queueMicrotask demands (it throws "Illegal invocation" otherwise).
+    const unbound = function (this: unknown, fn: () => void): void {
+      if (this !== undefined) throw new TypeError('Illegal invocation');
+      queueMicrotask(fn);
+    };
+    for (const drain of [undefined, unbound]) {
       const tasks: Array<() => void> = [];
       const s = await setup(undefined, { appendfsync: 'no' }, { schedule: (fn) => void tasks.push(fn), drain });
       const incr = (): Promise<string> => s.file('appendonly.aof.1.incr.aof');
