@@ -14,7 +14,7 @@ describe('Quick start', () => {
 
   it('has exactly two command lines: one runs Larder, one runs the tests', () => {
     expect(lines).toEqual(['npm install && npm start', 'npm install && npm test']);
-    expect(pkg.scripts.start).toContain('packages/cli/dist/main.js');
+    expect(pkg.scripts.start).toContain('packages/cli/dist/larder.mjs');
   });
 
   it('is what CI runs', () => {

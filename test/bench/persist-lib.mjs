@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPing } from './redis-server.mjs';
 
-export const CLI_MAIN = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
+export const CLI_MAIN = new URL('../../packages/cli/dist/larder.mjs', import.meta.url).pathname;
 export const tempDir = (tag) => mkdtempSync(join(tmpdir(), `larder-bench-${tag}-`));
 
 /** redis-server on `dir` (loaded at start as it finds it), logging to dir/redis.log. */

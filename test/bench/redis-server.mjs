@@ -48,7 +48,7 @@ export async function startLarder(args = []) {
   const port = await freePort();
   // Like startRedis: a throwaway dir and no save rules unless `args` says otherwise (later flags win).
   const dir = mkdtempSync(join(tmpdir(), 'larder-bench-larder-'));
-  const main = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
+  const main = new URL('../../packages/cli/dist/larder.mjs', import.meta.url).pathname;
   const child = spawn(process.execPath, [main, 'serve', '--port', String(port), '--dir', dir, '--save', '', ...args], { stdio: 'ignore' });
   await waitForPing(port);
   return {

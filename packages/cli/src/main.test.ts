@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The bin package.json names: the one-file bundle (bundle.mjs) that users run. */
+const BIN = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { bin: { larder: string } }).bin.larder;
+const MAIN = fileURLToPath(new URL(`../${BIN}`, import.meta.url));
 
 /** Pipes `input` into the built `larder` and returns its stdout. */
 function larder(args: string[], input: string): Promise<{ stdout: string; code: number | null }> {
