@@ -1,0 +1,149 @@
+/**
+ * A full disk, for real: `larder serve` with its AOF on a 3 MiB tmpfs that the kernel fills
+ * (ENOSPC), next to redis-server 7.0.15 doing the same. Needs root to mount; skipped elsewhere.
+ *
+ * - everysec: both refuse writes with the same MISCONF text, serve reads, and accept writes again
+ *   once space is freed.
+ * - always: redis-server exits (it cannot take back replies already queued); Larder holds each
+ *   reply until its write is durable, so it refuses the writer instead and goes on as under
+ *   everysec (ARCHITECTURE.md, "Where we differ").
+ * - Afterwards a SIGKILL and a restart on the same directory keep every acknowledged write, and
+ *   the refused one whose write failed after it ran: it stayed in memory and in the AOF buffer and
+ *   reached the file once there was room. Writes refused while full never ran.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startLarder, sleep } from '../crash/harness.ts';
+import { RespClient } from '../support/resp-client.ts';
+import type { Norm } from '../support/norm.ts';
+import { freePort } from './harness.ts';
+
+const VALUE = 'v'.repeat(20_000);
+
+/** A fresh tmpfs of `size`, or undefined where mounting is not allowed (not root, a container). */
+function mountTmpfs(size: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'larder-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
+function unmount(dir: string): void {
+  execFileSync('umount', [dir], { stdio: 'ignore' });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const canMount = ((): boolean => {
+  if (process.getuid?.() !== 0) return false;
+  const dir = mountTmpfs('1m');
+  if (dir !== undefined) unmount(dir);
+  return dir !== undefined;
+})();
+
+const text = (n: Norm): string => ('v' in n ? String(n.v) : n.t);
+
+interface Filled {
+  /** Keys written before the first refusal (all acknowledged). */
+  acked: number;
+  refusal: string;
+}
+
+/** SETs 20 KB values until one is refused. */
+async function fill(c: RespClient): Promise<Filled> {
+  for (let i = 0; i < 500; i++) {
+    const r = await c.call(['SET', `k${i}`, VALUE]);
+    if (r.t !== 'simple') return { acked: i, refusal: text(r) };
+  }
+  throw new Error('the disk never filled');
+}
+
+/** A tmpfs with 1 MB of ballast to delete later, and the scratch to run `fn` in. */
+async function onFullDisk(fn: (dir: string, ballast: string) => Promise<void>): Promise<void> {
+  const dir = mountTmpfs('3m')!;
+  try {
+    const ballast = join(dir, 'ballast');
+    writeFileSync(ballast, new Uint8Array(1_000_000));
+    await fn(dir, ballast);
+  } finally {
+    unmount(dir);
+  }
+}
+
+/** redis-server's answer to the same fill: its refusal text, or how it ended. */
+async function redisFill(policy: string): Promise<{ refusal?: string; exited?: string }> {
+  let out: { refusal?: string; exited?: string } = {};
+  await onFullDisk(async (dir) => {
+    const port = await freePort();
+    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', policy], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let log = '';
+    proc.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+    try {
+      let c: RespClient | undefined;
+      for (let i = 0; i < 200 && c === undefined; i++) c = await RespClient.connect(port).catch(() => sleep(20).then(() => undefined));
+      try {
+        out = { refusal: (await fill(c!)).refusal };
+      } catch {
+        await exited;
+        out = { exited: /Can't recover from AOF write error[^\n]*/.exec(log)?.[0] ?? log.slice(-300) };
+      }
+      c!.close();
+    } finally {
+      proc.kill('SIGKILL');
+      await exited;
+    }
+  });
+  return out;
+}
+
+describe.runIf(canMount)('a full disk under larder serve (tmpfs, ENOSPC from the kernel)', () => {
+  it.each(['everysec', 'always'])('appendfsync %s: refuses writes with MISCONF, serves reads, resumes once space is freed, loses nothing', async (policy) => {
+    const redis = await redisFill(policy);
+    await onFullDisk(async (dir, ballast) => {
+      const args = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', policy, '--save', ''];
+      let server = await startLarder(args);
+      try {
+        const c = await RespClient.connect(server.port);
+        const { acked, refusal } = await fill(c);
+        expect(refusal).toBe('MISCONF Errors writing to the AOF file: No space left on device');
+        if (policy === 'everysec') expect(redis.refusal).toBe(refusal);
+        else expect(redis.exited).toBe("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+        // Reads go on; writes stay refused while the disk is full.
+        expect(await c.call(['STRLEN', 'k0'])).toEqual({ t: 'int', v: String(VALUE.length) });
+        expect(text(await c.call(['SET', 'more', '1']))).toBe(refusal);
+        // Room again: the cron's retry writes the buffer, and writes are accepted.
+        unlinkSync(ballast);
+        let after: Norm | undefined;
+        for (let i = 0; i < 100 && after?.t !== 'simple'; i++) {
+          after = await c.call(['SET', 'after', '1']);
+          if (after.t !== 'simple') await sleep(50);
+        }
+        expect(after).toEqual({ t: 'simple', v: 'OK' });
+        const size = await c.call(['DBSIZE']);
+        c.close();
+        // k<acked> ran before its write failed: it stayed in memory and reached the file with the
+        // retry. "more" was refused before it ran, as Redis refuses writes while the AOF is in error.
+        expect(size).toEqual({ t: 'int', v: String(acked + 2) });
+        await server.kill();
+        server = await startLarder(args);
+        const r = await RespClient.connect(server.port);
+        expect(await r.call(['DBSIZE'])).toEqual(size);
+        expect(await r.call(['STRLEN', `k${acked}`])).toEqual({ t: 'int', v: String(VALUE.length) });
+        expect(await r.call(['GET', 'after'])).toEqual({ t: 'bulk', v: '1' });
+        expect(await r.call(['EXISTS', 'more'])).toEqual({ t: 'int', v: '0' });
+        r.close();
+      } finally {
+        await server.kill();
+      }
+    });
+  }, 60_000);
+});
