@@ -7,12 +7,15 @@
  * - always: redis-server exits (it cannot take back replies already queued); Larder holds each
  *   reply until its write is durable, so it refuses the writer instead and goes on as under
  *   everysec (ARCHITECTURE.md, "Where we differ").
+ * - BGSAVE (no AOF, a save rule set): both fail it, leave no temp file behind, refuse writes with
+ *   the same MISCONF, and accept them again once a BGSAVE succeeds.
  * - Afterwards a SIGKILL and a restart on the same directory keep every acknowledged write, and
  *   the refused one whose write failed after it ran: it stayed in memory and in the AOF buffer and
  *   reached the file once there was room. Writes refused while full never ran.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +77,55 @@ async function onFullDisk(fn: (dir: string, ballast: string) => Promise<void>): 
   } finally {
     unmount(dir);
   }
+}
+
+/** Starts redis-server on `dir`; resolves once it answers. */
+async function startRedisOn(dir: string, args: string[]): Promise<{ port: number; stop(): Promise<void>; log(): string }> {
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let log = '';
+  proc.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+  for (let i = 0; i < 200 && !/Ready to accept connections/.test(log); i++) await sleep(20);
+  return { port, log: () => log, stop: () => (proc.kill('SIGKILL'), exited) };
+}
+
+/** INFO persistence's `field` once no BGSAVE runs. */
+async function afterBgsave(c: RespClient, field: string): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const info = text(await c.call(['INFO', 'persistence']));
+    if (/rdb_bgsave_in_progress:0/.test(info)) return new RegExp(`${field}:(\\w+)`).exec(info)![1]!;
+    await sleep(20);
+  }
+  throw new Error('BGSAVE never ended');
+}
+
+/** A BGSAVE that meets the full disk, then one after room was made, as a server sees them. */
+async function bgsaveOnFullDisk(start: (dir: string, args: string[]) => Promise<{ port: number; stop(): Promise<void> }>): Promise<unknown> {
+  let seen: unknown;
+  await onFullDisk(async (dir, ballast) => {
+    const server = await start(dir, ['--appendonly', 'no', '--save', '3600 1000000']);
+    try {
+      const c = await RespClient.connect(server.port);
+      // Random bytes: LZF would shrink anything else, and the dump must not fit.
+      for (let i = 0; i < 120; i++) expect(await c.call(['SET', `k${i}`, randomBytes(VALUE.length).toString('latin1')])).toEqual({ t: 'simple', v: 'OK' });
+      const started = text(await c.call(['BGSAVE']));
+      const failed = await afterBgsave(c, 'rdb_last_bgsave_status');
+      // larder.lock: Larder's pid lock on its dir (packages/node), which redis-server lacks.
+      const listing = (): string[] => readdirSync(dir).filter((f) => f !== 'larder.lock');
+      const files = listing();
+      const refused = text(await c.call(['SET', 'x', '1']));
+      const read = await c.call(['STRLEN', 'k0']);
+      unlinkSync(ballast);
+      await c.call(['BGSAVE']);
+      const saved = await afterBgsave(c, 'rdb_last_bgsave_status');
+      seen = { started, failed, files, refused, read, saved, after: text(await c.call(['SET', 'x', '1'])), left: listing() };
+      c.close();
+    } finally {
+      await server.stop();
+    }
+  });
+  return seen;
 }
 
 /** redis-server's answer to the same fill: its refusal text, or how it ended. */
@@ -145,5 +197,18 @@ describe.runIf(canMount)('a full disk under larder serve (tmpfs, ENOSPC from the
         await server.kill();
       }
     });
+  }, 60_000);
+
+  it('BGSAVE: fails for want of space, leaves no temp file, refuses writes with MISCONF until a BGSAVE succeeds', async () => {
+    const redis = await bgsaveOnFullDisk(startRedisOn);
+    const larder = await bgsaveOnFullDisk(async (dir, args) => {
+      const s = await startLarder(['--dir', dir, ...args]);
+      return { port: s.port, stop: () => s.kill() };
+    });
+    expect(larder).toEqual({
+      started: 'Background saving started', failed: 'err', files: ['ballast'], refused: expect.stringMatching(/^MISCONF Redis is configured to save RDB snapshots/),
+      read: { t: 'int', v: String(VALUE.length) }, saved: 'ok', after: 'OK', left: ['dump.rdb'],
+    });
+    expect(larder).toEqual(redis);
   }, 60_000);
 });
