@@ -1,6 +1,6 @@
 // The `larder` bin as one file: src/main.ts with @larder/core and @larder/node inlined.
 // Why: loading the ~180 modules of the three packages' dist took ~80 ms of every start (Node 20
-// has no compile cache); one file starts `larder --help` in ~0.10 s instead of ~0.18 s (bare node
+// has no compile cache); one file starts `larder --help` in ~0.12 s instead of ~0.2 s (bare node
 // ~0.06 s) and `larder serve` answers its first PING ~100 ms sooner (BENCHMARKS.md).
 import { build } from 'esbuild';
 
