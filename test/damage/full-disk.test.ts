@@ -9,6 +9,9 @@
  *   everysec (ARCHITECTURE.md, "Where we differ").
  * - BGSAVE (no AOF, a save rule set): both fail it, leave no temp file behind, refuse writes with
  *   the same MISCONF, and accept them again once a BGSAVE succeeds.
+ * - BGREWRITEAOF: both fail it (aof_last_bgrewrite_status:err), leave the same files (the incr
+ *   opened for the rewrite stays the current one), go on accepting writes, succeed once there is
+ *   room, and restart with every key.
  * - Afterwards a SIGKILL and a restart on the same directory keep every acknowledged write, and
  *   the refused one whose write failed after it ran: it stayed in memory and in the AOF buffer and
  *   reached the file once there was room. Writes refused while full never ran.
@@ -98,6 +101,16 @@ async function afterBgsave(c: RespClient, field: string): Promise<string> {
     await sleep(20);
   }
   throw new Error('BGSAVE never ended');
+}
+
+/** INFO persistence's aof_last_bgrewrite_status once no rewrite runs or waits. */
+async function afterRewrite(c: RespClient): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const info = text(await c.call(['INFO', 'persistence']));
+    if (/aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info)) return /aof_last_bgrewrite_status:(\w+)/.exec(info)![1]!;
+    await sleep(20);
+  }
+  throw new Error('BGREWRITEAOF never ended');
 }
 
 /** A BGSAVE that meets the full disk, then one after room was made, as a server sees them. */
@@ -209,6 +222,46 @@ describe.runIf(canMount)('a full disk under larder serve (tmpfs, ENOSPC from the
       started: 'Background saving started', failed: 'err', files: ['ballast'], refused: expect.stringMatching(/^MISCONF Redis is configured to save RDB snapshots/),
       read: { t: 'int', v: String(VALUE.length) }, saved: 'ok', after: 'OK', left: ['dump.rdb'],
     });
+    expect(larder).toEqual(redis);
+  }, 60_000);
+
+  it('BGREWRITEAOF: fails for want of space, leaves the AOF as it was, and succeeds once there is room', async () => {
+    const rewrite = (start: (dir: string, args: string[]) => Promise<{ port: number; stop(): Promise<void> }>): Promise<unknown> => {
+      let seen: unknown;
+      return onFullDisk(async (dir, ballast) => {
+        const server = await start(dir, ['--appendonly', 'yes', '--save', '']);
+        try {
+          const c = await RespClient.connect(server.port);
+          // ~1.2 MB in the incr file: a new base of the same size does not fit beside it.
+          for (let i = 0; i < 60; i++) expect(await c.call(['SET', `k${i}`, randomBytes(VALUE.length).toString('latin1')])).toEqual({ t: 'simple', v: 'OK' });
+          const started = text(await c.call(['BGREWRITEAOF']));
+          const failed = await afterRewrite(c);
+          const files = readdirSync(join(dir, 'appendonlydir'));
+          const write = text(await c.call(['SET', 'x', '1']));
+          unlinkSync(ballast);
+          await c.call(['BGREWRITEAOF']);
+          seen = { started, failed, files, write, saved: await afterRewrite(c), size: await c.call(['DBSIZE']) };
+          c.close();
+        } finally {
+          await server.stop();
+        }
+        // A SIGKILL, then a start on the same files.
+        const again = await start(dir, ['--appendonly', 'yes', '--save', '']);
+        try {
+          const c = await RespClient.connect(again.port);
+          seen = { ...(seen as object), reloaded: await c.call(['DBSIZE']) };
+          c.close();
+        } finally {
+          await again.stop();
+        }
+      }).then(() => seen);
+    };
+    const redis = await rewrite(startRedisOn);
+    const larder = await rewrite(async (dir, args) => {
+      const s = await startLarder(['--dir', dir, ...args]);
+      return { port: s.port, stop: () => s.kill() };
+    });
+    expect(larder).toMatchObject({ started: 'Background append only file rewriting started', failed: 'err', write: 'OK', saved: 'ok', size: { t: 'int', v: '61' }, reloaded: { t: 'int', v: '61' } });
     expect(larder).toEqual(redis);
   }, 60_000);
 });
