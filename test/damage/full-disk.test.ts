@@ -82,6 +82,14 @@ async function onFullDisk(fn: (dir: string, ballast: string) => Promise<void>): 
   }
 }
 
+/** A server started on `dir` with `args`, either kind. */
+type Start = (dir: string, args: string[]) => Promise<{ port: number; stop(): Promise<void> }>;
+
+const startLarderOn: Start = async (dir, args) => {
+  const s = await startLarder(['--dir', dir, ...args]);
+  return { port: s.port, stop: () => s.kill() };
+};
+
 /** Starts redis-server on `dir`; resolves once it answers. */
 async function startRedisOn(dir: string, args: string[]): Promise<{ port: number; stop(): Promise<void>; log(): string }> {
   const port = await freePort();
@@ -113,15 +121,19 @@ async function afterRewrite(c: RespClient): Promise<string> {
   throw new Error('BGREWRITEAOF never ended');
 }
 
+/** `n` keys of 20 KB random bytes: LZF would shrink anything else, and these must fill the disk. */
+async function setRandom(c: RespClient, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) expect(await c.call(['SET', `k${i}`, randomBytes(VALUE.length).toString('latin1')])).toEqual({ t: 'simple', v: 'OK' });
+}
+
 /** A BGSAVE that meets the full disk, then one after room was made, as a server sees them. */
-async function bgsaveOnFullDisk(start: (dir: string, args: string[]) => Promise<{ port: number; stop(): Promise<void> }>): Promise<unknown> {
+async function bgsaveOnFullDisk(start: Start): Promise<unknown> {
   let seen: unknown;
   await onFullDisk(async (dir, ballast) => {
     const server = await start(dir, ['--appendonly', 'no', '--save', '3600 1000000']);
     try {
       const c = await RespClient.connect(server.port);
-      // Random bytes: LZF would shrink anything else, and the dump must not fit.
-      for (let i = 0; i < 120; i++) expect(await c.call(['SET', `k${i}`, randomBytes(VALUE.length).toString('latin1')])).toEqual({ t: 'simple', v: 'OK' });
+      await setRandom(c, 120); // a dump that does not fit
       const started = text(await c.call(['BGSAVE']));
       const failed = await afterBgsave(c, 'rdb_last_bgsave_status');
       // larder.lock: Larder's pid lock on its dir (packages/node), which redis-server lacks.
@@ -145,26 +157,20 @@ async function bgsaveOnFullDisk(start: (dir: string, args: string[]) => Promise<
 async function redisFill(policy: string): Promise<{ refusal?: string; exited?: string }> {
   let out: { refusal?: string; exited?: string } = {};
   await onFullDisk(async (dir) => {
-    const port = await freePort();
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', policy], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let log = '';
-    proc.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-    const exited = new Promise<void>((res) => proc.once('exit', () => res()));
+    const server = await startRedisOn(dir, ['--save', '', '--appendonly', 'yes', '--appendfsync', policy]);
     try {
-      let c: RespClient | undefined;
-      for (let i = 0; i < 200 && c === undefined; i++) c = await RespClient.connect(port).catch(() => sleep(20).then(() => undefined));
+      const c = await RespClient.connect(server.port);
       try {
-        out = { refusal: (await fill(c!)).refusal };
+        out = { refusal: (await fill(c)).refusal };
       } catch {
-        await exited;
-        out = { exited: /Can't recover from AOF write error[^\n]*/.exec(log)?.[0] ?? log.slice(-300) };
+        // It closed the connection: read why from its log.
+        const why = /Can't recover from AOF write error[^\n]*/;
+        for (let i = 0; i < 100 && !why.test(server.log()); i++) await sleep(20);
+        out = { exited: why.exec(server.log())?.[0] ?? server.log().slice(-300) };
       }
-      c!.close();
+      c.close();
     } finally {
-      proc.kill('SIGKILL');
-      await exited;
+      await server.stop();
     }
   });
   return out;
@@ -214,10 +220,7 @@ describe.runIf(canMount)('a full disk under larder serve (tmpfs, ENOSPC from the
 
   it('BGSAVE: fails for want of space, leaves no temp file, refuses writes with MISCONF until a BGSAVE succeeds', async () => {
     const redis = await bgsaveOnFullDisk(startRedisOn);
-    const larder = await bgsaveOnFullDisk(async (dir, args) => {
-      const s = await startLarder(['--dir', dir, ...args]);
-      return { port: s.port, stop: () => s.kill() };
-    });
+    const larder = await bgsaveOnFullDisk(startLarderOn);
     expect(larder).toEqual({
       started: 'Background saving started', failed: 'err', files: ['ballast'], refused: expect.stringMatching(/^MISCONF Redis is configured to save RDB snapshots/),
       read: { t: 'int', v: String(VALUE.length) }, saved: 'ok', after: 'OK', left: ['dump.rdb'],
@@ -226,14 +229,13 @@ describe.runIf(canMount)('a full disk under larder serve (tmpfs, ENOSPC from the
   }, 60_000);
 
   it('BGREWRITEAOF: fails for want of space, leaves the AOF as it was, and succeeds once there is room', async () => {
-    const rewrite = (start: (dir: string, args: string[]) => Promise<{ port: number; stop(): Promise<void> }>): Promise<unknown> => {
+    const rewrite = (start: Start): Promise<unknown> => {
       let seen: unknown;
       return onFullDisk(async (dir, ballast) => {
         const server = await start(dir, ['--appendonly', 'yes', '--save', '']);
         try {
           const c = await RespClient.connect(server.port);
-          // ~1.2 MB in the incr file: a new base of the same size does not fit beside it.
-          for (let i = 0; i < 60; i++) expect(await c.call(['SET', `k${i}`, randomBytes(VALUE.length).toString('latin1')])).toEqual({ t: 'simple', v: 'OK' });
+          await setRandom(c, 60); // ~1.2 MB in the incr file: a new base of that size does not fit beside it
           const started = text(await c.call(['BGREWRITEAOF']));
           const failed = await afterRewrite(c);
           const files = readdirSync(join(dir, 'appendonlydir'));
@@ -257,10 +259,7 @@ describe.runIf(canMount)('a full disk under larder serve (tmpfs, ENOSPC from the
       }).then(() => seen);
     };
     const redis = await rewrite(startRedisOn);
-    const larder = await rewrite(async (dir, args) => {
-      const s = await startLarder(['--dir', dir, ...args]);
-      return { port: s.port, stop: () => s.kill() };
-    });
+    const larder = await rewrite(startLarderOn);
     expect(larder).toMatchObject({ started: 'Background append only file rewriting started', failed: 'err', write: 'OK', saved: 'ok', size: { t: 'int', v: '61' }, reloaded: { t: 'int', v: '61' } });
     expect(larder).toEqual(redis);
   }, 60_000);
