@@ -22,7 +22,9 @@ describe('parseArgs', () => {
     [['serve', '--list-max-listpack-size', '-2'], { kind: 'serve', config: { 'list-max-listpack-size': '-2' }, options: ['--list-max-listpack-size -2'] }],
     [['serve', '--help'], { kind: 'help' }],
     [['serve', '--port'], { kind: 'error', message: "missing value for '--port'" }],
-    [['serve', 'port', '7000'], { kind: 'error', message: "unexpected argument 'port' (config options are --name value)" }],
+    // As redis-server: a first argument that is not an option is a config file.
+    [['serve', 'redis.conf', '--port', '7000'], { kind: 'serve', config: { port: '7000' }, options: ['--port 7000'], configFile: 'redis.conf' }],
+    [['serve', 'redis.conf', 'port', '7000'], { kind: 'error', message: "unexpected argument 'port' (config options are --name value)" }],
     [['-n', 'x'], { kind: 'error', message: "invalid database number 'x'" }],
     [['bogus'], { kind: 'error', message: "unknown option or command 'bogus'" }],
     [['check-aof', '--fix', 'a.manifest'], { kind: 'check-aof', args: ['--fix', 'a.manifest'] }],

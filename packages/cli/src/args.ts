@@ -9,7 +9,8 @@
 export type Invocation =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'serve'; config: Record<string, string>; options: string[] }
+  /** `configFile`: redis-server's first argument, a redis.conf (config-file.ts), when not an option. */
+  | { kind: 'serve'; config: Record<string, string>; options: string[]; configFile?: string }
   /** `config`: persistence flags, present only when some were given (none: a pure in-memory store). */
   | { kind: 'shell'; output: 'raw' | 'tty' | undefined; resp: 2 | 3; db: number; config?: Record<string, string> }
   | { kind: 'export'; format: 'rdb' | 'json'; out: string | undefined; config: Record<string, string> }
@@ -18,7 +19,7 @@ export type Invocation =
   | { kind: 'error'; message: string };
 
 export const USAGE = `Usage: larder [OPTIONS]              interactive shell (in-memory unless given --dir etc.)
-       larder serve [--port N] [--bind ADDR] [--<config-name> <value> ...]
+       larder serve [redis.conf] [--port N] [--bind ADDR] [--<config-name> <value> ...]
        larder export --format rdb|json [--dir D] [-o FILE] [--appendonly yes] ...
        larder import <dump.rdb|file.json> [--dir D] [--appendonly yes] ...
        larder check-aof [--fix|--truncate-to-timestamp <unix-ts>] <file.manifest|file.aof>
@@ -70,7 +71,9 @@ export function parseArgs(argv: readonly string[]): Invocation {
 function parseServe(args: readonly string[]): Invocation {
   const config: Record<string, string> = {};
   const options: string[] = [];
-  let i = 0;
+  // As redis-server: a first argument that is not an option names a config file.
+  const configFile = args[0] !== undefined && !args[0].startsWith('-') ? args[0] : undefined;
+  let i = configFile === undefined ? 0 : 1;
   while (i < args.length) {
     const flag = args[i]!;
     if (flag === '--help') return { kind: 'help' };
@@ -85,7 +88,7 @@ function parseServe(args: readonly string[]): Invocation {
     config[name] = values.join(' ');
     options.push(`${flag} ${values.join(' ')}`);
   }
-  return { kind: 'serve', config, options };
+  return configFile === undefined ? { kind: 'serve', config, options } : { kind: 'serve', config, options, configFile };
 }
 
 /** The persistence flags the shell, export and import take: one value each (`--save ""` disables). */

@@ -10,6 +10,7 @@ import { startServer } from './server.ts';
 import { runShell } from './shell.ts';
 import { runCheckAofCommand, processHost } from './check/check-aof.ts';
 import { runCheckRdb } from './check/check-rdb.ts';
+import { applyLine, ConfigFileError, readConfigFile } from './config-file.ts';
 import { absoluteDir, openDir, shutdown, warningsToStderr, type OpenedDir } from './persist.ts';
 import { runExport, runImport } from './transfer.ts';
 
@@ -55,9 +56,20 @@ function log(message: string, mark = '*'): void {
 
 async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<number | undefined> {
   let engine: Engine;
+  let fromFile: Record<string, string> = {};
   try {
-    // As redis-server: dir defaults to the working directory, which CONFIG GET dir shows absolute.
-    engine = createEngine({ config: { ...inv.config, dir: absoluteDir(inv.config.dir) } });
+    if (inv.configFile !== undefined) fromFile = readConfigFile(inv.configFile, VERSION);
+  } catch (e) {
+    if (!(e instanceof ConfigFileError)) throw e;
+    process.stderr.write(e.message);
+    return 1;
+  }
+  try {
+    // The command line's options after the file's, as redis-server reads them. Like redis-server,
+    // dir defaults to the working directory, which CONFIG GET dir shows absolute.
+    const config = fromFile;
+    for (const [name, value] of Object.entries(inv.config)) applyLine(config, name, value);
+    engine = createEngine({ config: { ...config, dir: absoluteDir(config.dir) } });
   } catch (e) {
     if (!(e instanceof ReplyError)) throw e;
     process.stderr.write(`\n*** FATAL CONFIG ERROR (larder ${VERSION}) ***\n>>> '${inv.options.join(' ')}'\n${e.message.replace(/^ERR /, '')}\n`);

@@ -1,0 +1,121 @@
+/**
+ * `larder serve <redis.conf>` against `redis-server <redis.conf>`, the same files: what each
+ * running server reports through CONFIG GET, and, for files they must refuse, the same exit code
+ * and the same printed report (the version in its title aside).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RespClient } from '../support/resp-client.ts';
+import { freePort, sleep } from '../damage/harness.ts';
+import type { Norm } from '../support/norm.ts';
+
+const REGISTER = fileURLToPath(new URL('../../packages/node/test-support/register.mjs', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'larder-conf-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Server = 'larder' | 'redis';
+const command = (server: Server, args: string[]): [string, string[]] =>
+  server === 'larder' ? [process.execPath, ['--import', REGISTER, MAIN, 'serve', ...args]] : ['redis-server', args];
+
+/** Runs a server on `args` until it answers or exits; then CONFIG GET of `names`, or how it failed (its output: stderr, then stdout). */
+async function run(server: Server, args: string[], names: string[]): Promise<{ code: number | null; output: string; config?: Norm[] }> {
+  const port = await freePort();
+  const [cmd, argv] = command(server, [...args, '--port', String(port)]);
+  const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  let stderr = '';
+  let stdout = '';
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  let exited = false;
+  const done = new Promise<void>((res) => proc.once('exit', () => ((exited = true), res())));
+  try {
+    for (let i = 0; i < 250 && !exited; i++) {
+      const c = await RespClient.connect(port).catch(() => undefined);
+      if (c === undefined) {
+        await sleep(20);
+        continue;
+      }
+      const config = await Promise.all(names.map((n) => c.call(['CONFIG', 'GET', n])));
+      c.close();
+      return { code: null, output: stderr + stdout, config };
+    }
+    await done;
+    return { code: proc.exitCode, output: stderr + stdout };
+  } finally {
+    proc.kill('SIGKILL');
+    await done;
+  }
+}
+
+/**
+ * A refusal as printed, without what differs by design: the version in the title, the log-line
+ * prefix redis-server puts on "can't open", and the line Larder adds for a directive it lacks.
+ */
+const report = (s: string): string =>
+  s.replace(/\(Redis [\d.]+\)|\(Larder [\d.]+\)/, '(VERSION)').replace(/^\d+:C .*? # /m, '').replace(/\n\(Larder takes the parameters .*\)$/m, '').trim();
+
+const conf = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('larder serve <redis.conf>, beside redis-server', () => {
+  it('reads directives, quotes, comments, includes and repeated save lines as redis-server does; options override', async () => {
+    const included = conf('included.conf', 'hz 20\ndatabases 4\n');
+    const file = conf('good.conf', [
+      '# a comment, then blank and indented lines',
+      '',
+      '   appendonly no   ',
+      'SAVE "900 1"',
+      'save 300 10 60 10000',
+      `include ${included}`,
+      'notify-keyspace-events "KEA"',
+      "maxmemory-policy 'allkeys-lru'",
+      'list-max-listpack-size -2',
+      'bind "127.0.0.1 ::1"',
+      'dbfilename "my dump.rdb"',
+      'hash-max-listpack-entries 64\r',
+    ].join('\n'));
+    const names = ['appendonly', 'save', 'hz', 'databases', 'notify-keyspace-events', 'maxmemory-policy', 'list-max-listpack-size', 'bind', 'dbfilename', 'hash-max-listpack-entries'];
+    const args = [file, '--hz', '30', '--save', '']; // options after the file: hz replaced; `save ""` clears the file's rules
+    const larder = await run('larder', args, names);
+    const redis = await run('redis', args, names);
+    expect(redis.config, redis.output).toBeDefined();
+    expect(larder.config, larder.output).toEqual(redis.config);
+    const withFileSave = await run('larder', [file], ['save']);
+    expect(withFileSave.config).toEqual((await run('redis', [file], ['save'])).config);
+    expect(withFileSave.config).toEqual([{ t: 'array', v: [{ t: 'bulk', v: 'save' }, { t: 'bulk', v: '900 1 300 10 60 10000' }] }]);
+  }, 60_000);
+
+  it.each([
+    ['an unknown directive', 'port 6379\nno-such-thing yes\n'],
+    ['a bad value', 'appendfsync sometimes\n'],
+    ['a wrong argument count', 'hz 1 2\n'],
+    ['a number out of range', 'databases 0\n'],
+    ['unbalanced quotes', 'dbfilename "dump.rdb\n'],
+    ['a bad value in an included file', `include ${join(dir, 'bad-included.conf')}\n`],
+    ['a missing included file', `include ${join(dir, 'nowhere.conf')}\n`],
+  ])('refuses %s with redis-server\'s report', async (what, text) => {
+    writeFileSync(join(dir, 'bad-included.conf'), '\n\nmaxmemory-policy sometimes\n');
+    const file = conf('bad.conf', text);
+    const larder = await run('larder', [file], []);
+    const redis = await run('redis', [file], []);
+    expect(redis.code).toBe(1);
+    expect(larder.code).toBe(1);
+    expect(report(larder.output)).toBe(report(redis.output));
+    if (what === 'an unknown directive') expect(larder.output).toContain("'no-such-thing' is not one of them");
+  }, 60_000);
+
+  it('names a missing config file as redis-server does', async () => {
+    const larder = await run('larder', [join(dir, 'missing.conf')], []);
+    const redis = await run('redis', [join(dir, 'missing.conf')], []);
+    expect([larder.code, redis.code]).toEqual([1, 1]);
+    expect(report(larder.output)).toBe(report(redis.output));
+  }, 60_000);
+});
