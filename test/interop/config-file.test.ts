@@ -34,7 +34,9 @@ async function run(server: Server, args: string[], names: string[]): Promise<{ c
   let exited = false;
   const done = new Promise<void>((res) => proc.once('exit', () => ((exited = true), res())));
   try {
-    for (let i = 0; i < 250 && !exited; i++) {
+    // Generous: under a full CI run the source build of larder starts in seconds, not milliseconds.
+    for (const deadline = Date.now() + 30_000; !exited; ) {
+      if (Date.now() > deadline) throw new Error(`${server} neither answered nor exited:\n${stderr}${stdout}`);
       const c = await RespClient.connect(port).catch(() => undefined);
       if (c === undefined) {
         await sleep(20);
