@@ -56,21 +56,17 @@ function log(message: string, mark = '*'): void {
 
 async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<number | undefined> {
   let engine: Engine;
-  let fromFile: Record<string, string> = {};
-  try {
-    if (inv.configFile !== undefined) fromFile = readConfigFile(inv.configFile, VERSION);
-  } catch (e) {
-    if (!(e instanceof ConfigFileError)) throw e;
-    process.stderr.write(e.message);
-    return 1;
-  }
   try {
     // The command line's options after the file's, as redis-server reads them. Like redis-server,
     // dir defaults to the working directory, which CONFIG GET dir shows absolute.
-    const config = fromFile;
+    const config = inv.configFile === undefined ? {} : readConfigFile(inv.configFile, VERSION);
     for (const [name, value] of Object.entries(inv.config)) applyLine(config, name, value);
     engine = createEngine({ config: { ...config, dir: absoluteDir(config.dir) } });
   } catch (e) {
+    if (e instanceof ConfigFileError) {
+      process.stderr.write(e.message);
+      return 1;
+    }
     if (!(e instanceof ReplyError)) throw e;
     process.stderr.write(`\n*** FATAL CONFIG ERROR (larder ${VERSION}) ***\n>>> '${inv.options.join(' ')}'\n${e.message.replace(/^ERR /, '')}\n`);
     return 1;
