@@ -4,7 +4,7 @@
  * and the same printed report (the version in its title aside).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,11 @@ const conf = (name: string, text: string): string => {
 describe('larder serve <redis.conf>, beside redis-server', () => {
   it('reads directives, quotes, comments, includes and repeated save lines as redis-server does; options override', async () => {
     const included = conf('included.conf', 'hz 20\ndatabases 4\n');
+    // A pattern includes the matching files in name order (b.conf last wins; the dotfile is skipped), or nothing.
+    mkdirSync(join(dir, 'conf.d'), { recursive: true });
+    for (const [name, line] of [['b.conf', 'maxmemory-samples 9'], ['a.conf', 'maxmemory-samples 7'], ['.hidden.conf', 'lfu-log-factor 3']]) {
+      conf(join('conf.d', name!), `${line}\n`);
+    }
     const file = conf('good.conf', [
       '# a comment, then blank and indented lines',
       '',
@@ -77,6 +82,8 @@ describe('larder serve <redis.conf>, beside redis-server', () => {
       'SAVE "900 1"',
       'save 300 10 60 10000',
       `include ${included}`,
+      `include ${join(dir, 'conf.d', '*.conf')}`,
+      `include ${join(dir, 'no-such.d', '*.conf')}`,
       'notify-keyspace-events "KEA"',
       "maxmemory-policy 'allkeys-lru'",
       'list-max-listpack-size -2',
@@ -84,7 +91,7 @@ describe('larder serve <redis.conf>, beside redis-server', () => {
       'dbfilename "my dump.rdb"',
       'hash-max-listpack-entries 64\r',
     ].join('\n'));
-    const names = ['appendonly', 'save', 'hz', 'databases', 'notify-keyspace-events', 'maxmemory-policy', 'list-max-listpack-size', 'bind', 'dbfilename', 'hash-max-listpack-entries'];
+    const names = ['appendonly', 'save', 'hz', 'databases', 'maxmemory-samples', 'lfu-log-factor', 'notify-keyspace-events', 'maxmemory-policy', 'list-max-listpack-size', 'bind', 'dbfilename', 'hash-max-listpack-entries'];
     const args = [file, '--hz', '30', '--save', '']; // options after the file: hz replaced; `save ""` clears the file's rules
     const larder = await run('larder', args, names);
     const redis = await run('redis', args, names);
@@ -93,6 +100,7 @@ describe('larder serve <redis.conf>, beside redis-server', () => {
     const withFileSave = await run('larder', [file], ['save']);
     expect(withFileSave.config).toEqual((await run('redis', [file], ['save'])).config);
     expect(withFileSave.config).toEqual([{ t: 'array', v: [{ t: 'bulk', v: 'save' }, { t: 'bulk', v: '900 1 300 10 60 10000' }] }]);
+    expect(larder.config![4]).toEqual({ t: 'array', v: [{ t: 'bulk', v: 'maxmemory-samples' }, { t: 'bulk', v: '9' }] });
   }, 60_000);
 
   it.each([

@@ -2,7 +2,9 @@
  * `larder serve <redis.conf> [--name value ...]`: a config file read as redis-server 7.0 reads one
  * (config.c, loadServerConfigFromString): one directive per line, trimmed; `#` lines and blank
  * lines skipped; arguments split as redis-cli splits them (sdssplitargs: quotes and escapes); the
- * name case-insensitive; `include <file>` reads another file in its place. A parameter takes one
+ * name case-insensitive; `include <file>` reads another file in its place, and a pattern in the
+ * file name (`include /etc/redis/conf.d/*.conf`) the files it matches, in name order, as one text
+ * (none: nothing, so an empty conf.d is fine). A parameter takes one
  * argument, except the multi-argument ones (`save`, `bind`), whose single argument is split at
  * blanks. Later lines win, except that `save` lines add up (`save ""` clears them); the command
  * line's options are read after the file's lines, the same way.
@@ -12,8 +14,9 @@
  * (replication, TLS, ACL, `requirepass`, ...): ignoring one would run a server other than the one
  * the file describes.
  */
-import { readFileSync } from 'node:fs';
-import { Config } from '@larder/core';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Config, globMatch } from '@larder/core';
 import { splitArgs } from '@larder/core/resp';
 
 /** MULTI_ARG_CONFIG parameters that Larder has. */
@@ -26,16 +29,38 @@ export function applyLine(config: Record<string, string>, name: string, value: s
   config[name] = name === 'save' && value !== '' && config.save ? `${config.save} ${value}` : value;
 }
 
-/** Reads `path` (and what it includes) into config values; throws ConfigFileError with the report to print. */
-export function readConfigFile(path: string, version: string, config: Record<string, string> = {}): Record<string, string> {
-  let text: string;
+/** The file's text; throws the report redis-server logs when it cannot open one. */
+function readText(path: string): string {
   try {
-    text = readFileSync(path, 'latin1');
+    return readFileSync(path, 'latin1');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message;
     throw new ConfigFileError(`Fatal error, can't open config file '${path}': ${why}\n`);
   }
+}
+
+/** What `include <path>` reads: the file, or with a pattern in its name the matching files joined (glob(3) in redis-server). */
+function included(path: string): string {
+  const name = basename(path);
+  if (!/[*?[]/.test(name)) return readText(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return '';
+  }
+  // As glob(3): a leading dot is matched only by a pattern that has one.
+  const matches = names.filter((n) => globMatch(name, n) && (!n.startsWith('.') || name.startsWith('.')));
+  return matches.sort().map((n) => readText(join(dirname(path), n))).join('');
+}
+
+/** Reads `path` (and what it includes) into config values; throws ConfigFileError with the report to print. */
+export function readConfigFile(path: string, version: string): Record<string, string> {
+  return parseConfig(readText(path), version, {});
+}
+
+function parseConfig(text: string, version: string, config: Record<string, string>): Record<string, string> {
   const scratch = new Config();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -48,7 +73,7 @@ export function readConfigFile(path: string, version: string, config: Record<str
     if (argv.length === 0) continue;
     const name = argv[0]!.toLowerCase();
     if (name === 'include' && argv.length === 2) {
-      readConfigFile(argv[1]!, version, config);
+      parseConfig(included(argv[1]!), version, config);
       continue;
     }
     if (!scratch.has(name)) {

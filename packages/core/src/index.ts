@@ -8,6 +8,7 @@ export type { PropagatedOp, PropagationListener } from './engine/propagate.ts';
 export type { Timers } from './engine/blocking.ts';
 export { setInfoFields, type InfoFields } from './engine/info.ts';
 export { Config, type ConfigParam } from './engine/config.ts';
+export { globMatch } from './keyspace/glob.ts';
 export * from './reply/reply.ts';
 export { ReplyError } from './reply/errors.ts';
 export * from './bytes.ts';
