@@ -101,7 +101,9 @@ export type ImportData = Uint8Array | ArrayBuffer | string | { arrayBuffer(): Pr
 /** `data` as the bytes importDataset reads (text as UTF-8); a copy, so the caller may reuse its buffer. */
 export async function importBytes(data: ImportData): Promise<Uint8Array> {
   if (typeof data === 'string') return encoder.encode(data);
-  return new Uint8Array(data instanceof Uint8Array || data instanceof ArrayBuffer ? data : await data.arrayBuffer());
+  if (data instanceof Uint8Array) return data.slice();
+  // An ArrayBuffer's view would share its bytes; a Blob's arrayBuffer() is already a fresh one.
+  return new Uint8Array(data instanceof ArrayBuffer ? data.slice(0) : await data.arrayBuffer());
 }
 
 /** User text (UTF-16) → byte string of its UTF-8 encoding. */
