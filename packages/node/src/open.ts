@@ -13,7 +13,9 @@
  *   default); a killed process again loses nothing acknowledged, for the same reason.
  */
 import { resolve } from 'node:path';
-import { createClient, createEngine, importBytes, inProcessTransport, type EngineOptions, type Engine, type Larder, type Timers } from '@larder/core';
+import {
+  createClient, createEngine, importBytes, inProcessTransport, type EngineOptions, type Engine, type ImportData, type Larder, type Timers,
+} from '@larder/core';
 import { attachPersistence, type AofLog, type AttachedPersistence } from '@larder/core/persistence';
 import { exportDataset, importDataset } from '@larder/core/transfer';
 import { createNodeStorage } from './storage.ts';
@@ -54,7 +56,7 @@ export type OpenedLarder<S = string> = Omit<Larder<S>, 'close'> & {
    * AOF's new base, so a crash keeps the old dataset or the new one whole. Resolves with the number
    * of keys; rejects, changing nothing, on a bad file (the error says where) or a failed switch.
    */
-  import(data: Blob | ArrayBuffer | Uint8Array | string): Promise<number>;
+  import(data: ImportData): Promise<number>;
   /**
    * Flushes the AOF (durably, whatever appendfsync says), stops persistence, closes the files and
    * releases the directory's lock. Does not save dump.rdb: call `save()` first for that, or send
@@ -122,6 +124,6 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<O
     persistence,
     close,
     export: async () => new Blob([await exportDataset(engine)]),
-    import: async (data: Blob | ArrayBuffer | Uint8Array | string) => importDataset(engine, await importBytes(data)),
+    import: async (data: ImportData) => importDataset(engine, await importBytes(data)),
   });
 }

@@ -5,7 +5,7 @@
  * tab that does; this side only batches calls and decodes replies, so it stays small.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import { createClient, errorFromWire, importBytes, toBinary, type Larder, type Wire } from '@larder/core/client';
+import { createClient, errorFromWire, importBytes, toBinary, type ImportData, type Larder, type Wire } from '@larder/core/client';
 import { PROTOCOL, type Appendfsync, type HostApi, type HostEvent, type OpenInfo, type Result } from '../protocol.ts';
 import { createPubSub, type Message, type Subscription } from './pubsub.ts';
 import { batchingTransport, type BatchingTransport } from './transport.ts';
@@ -48,7 +48,7 @@ export type BrowserLarder<S = string> = Omit<Larder<S>, 'close'> & {
   /** The dataset as a dump.rdb that redis-server loads. */
   export(): Promise<Blob>;
   /** Replaces the dataset with a dump.rdb's or a JSON export's; resolves with the number of keys. */
-  import(data: Blob | ArrayBuffer | Uint8Array | string): Promise<number>;
+  import(data: ImportData): Promise<number>;
   /** Makes every acknowledged write durable now, whatever appendfsync says. */
   flush(): Promise<void>;
   /** Flushes, closes the connections and stops the worker (another tab takes the files over). */
@@ -130,7 +130,7 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<B
     psubscribe: (patterns: string | string[], listener?: (m: Message<S>) => void) =>
       pubsubOf().subscribe<S>('pattern', names(patterns), listener),
     export: async () => new Blob([(await unwrap(api.exportRdb())) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }),
-    import: async (data: Blob | ArrayBuffer | Uint8Array | string) => unwrap(api.importData(await importBytes(data))),
+    import: async (data: ImportData) => unwrap(api.importData(await importBytes(data))),
     flush: () => unwrap(api.flush()),
     close() {
       closing ??= (async () => {

@@ -71,7 +71,7 @@ export async function openOwner(params: OpenParams, hooks: OwnerHooks): Promise<
       schedule: macrotask,
       // Every batch passes engine.sync(), which drains: the end-of-task drain only catches writes
       // nobody waits on (active expiry), and a microtask spares each write a task (awaited set ~6%).
-      drain: (fn) => queueMicrotask(fn),
+      drain: queueMicrotask,
       snapshot: { schedule: macrotask },
       log: ({ level, message }) => hooks.log(level, message),
     });

@@ -70,7 +70,7 @@ function newGroup(): Group {
 
 export function createCommit(ctx: AofContext, wp: WritePath): Commit {
   const { units } = wp;
-  // Called unbound: a host may pass queueMicrotask itself, which browsers refuse with another `this`.
+  // Called unbound: hosts pass queueMicrotask itself (the browser owner), which browsers refuse with another `this`.
   const { drain } = ctx;
   /** appendfsync, read once per CONFIG SET (policyChanged) rather than per write. */
   let policy = ctx.cfg('appendfsync');

@@ -11,7 +11,7 @@ import { infoString } from '../engine/info.ts';
 import { show } from '../commands/testing.ts';
 import { createMemoryStorage, type MemoryStorage } from '../storage/memory.ts';
 import { attachPersistence, type AttachedPersistence, type AttachOptions } from './index.ts';
-import { fakeTimers } from './testing.ts';
+import { fakeTimers, type FakeTimers } from './testing.ts';
 
 const T0 = 1_795_000_000_000;
 const latin1 = (b: Uint8Array | undefined): string => (b === undefined ? '<none>' : String.fromCharCode(...b));
@@ -194,7 +194,7 @@ describe('fsync policies', () => {
     };
     for (const drain of [undefined, unbound]) {
       const tasks: Array<() => void> = [];
-      const s = await setup(undefined, { appendfsync: 'no' }, { schedule: (fn) => void tasks.push(fn), drain });
+      const s = await setup(undefined, { appendfsync: 'no' }, { schedule: (fn) => void tasks.push(fn), ...(drain ? { drain } : {}) });
       const incr = (): Promise<string> => s.file('appendonly.aof.1.incr.aof');
       s.c.exec(['SET', 'a', '1']);
       await Promise.resolve();

@@ -32,7 +32,8 @@ const SCRATCH_CONFIG = [
 /** Bytes of an RDB decoded per event-loop turn while importing (~2-3 ms of work). */
 const SLICE = 256 * 1024;
 
-export interface ImportOptions {
+/** How importDataset and exportDataset pace their slices. */
+export interface TransferOptions {
   /** Runs `fn` on a later event-loop turn, between slices (default: setImmediate, else a MessageChannel message). */
   schedule?: (fn: () => void) => void;
 }
@@ -49,7 +50,7 @@ export function isRdb(bytes: Uint8Array): boolean {
  * Rejects with an Error saying what is wrong and where (the byte offset in an RDB, the db and key
  * in JSON), or why the files could not take it, leaving the live dataset as it was.
  */
-export async function importDataset(engine: Engine, bytes: Uint8Array, opts: ImportOptions = {}): Promise<number> {
+export async function importDataset(engine: Engine, bytes: Uint8Array, opts: TransferOptions = {}): Promise<number> {
   const config: Record<string, string> = {};
   for (const name of SCRATCH_CONFIG) config[name] = engine.config.text(name);
   const scratch = createEngine({ now: () => engine.now(), random: () => engine.random(), config, activeExpire: false });
@@ -138,7 +139,7 @@ export function exportRdb(engine: Engine): Uint8Array {
  * made in slices, so that a live engine keeps serving while a large dataset is encoded. Waits
  * first for a snapshot already running (a BGSAVE, a rewrite): an engine runs one at a time.
  */
-export async function exportDataset(engine: Engine, opts: ImportOptions = {}): Promise<Uint8Array> {
+export async function exportDataset(engine: Engine, opts: TransferOptions = {}): Promise<Uint8Array> {
   for (let s = activeSnapshot(engine); s !== undefined; s = activeSnapshot(engine)) await s.done.catch(() => {});
   const parts: Uint8Array[] = [];
   for await (const chunk of startSnapshot(engine, opts.schedule ? { schedule: opts.schedule } : {}).chunks) parts.push(chunk);

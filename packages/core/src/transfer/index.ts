@@ -7,4 +7,4 @@ export {
   type Bin, type JsonDataset, type JsonScore, type JsonValue,
 } from './json.ts';
 export { datasetToJson, loadJson } from './dataset.ts';
-export { exportDataset, exportJson, exportRdb, importDataset, isRdb, type ImportOptions } from './import.ts';
+export { exportDataset, exportJson, exportRdb, importDataset, isRdb, type TransferOptions } from './import.ts';
