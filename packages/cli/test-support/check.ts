@@ -74,7 +74,7 @@ export function bothCheckAof(files: Record<string, Uint8Array>, args: string[], 
 
 /** RDB bytes by hand, for damage no server writes. */
 export const rdbBytes = {
-  str: (s: string | Uint8Array): number[] => {
+  str: (s: string | Iterable<number>): number[] => {
     const b = typeof s === 'string' ? Array.from(s, (c) => c.charCodeAt(0)) : [...s];
     return [...rdbBytes.len(b.length), ...b];
   },

@@ -116,7 +116,7 @@ describe.skipIf(!available)('check-aof against redis-check-aof 7.0.15', () => {
         const { files, manifest } = place(resp, (f, b) => {
           if (f !== incrName) return b;
           const d = b.slice();
-          d[at % incr.length] ^= x;
+          d[at % incr.length]! ^= x;
           return d;
         });
         same(files, [manifest]);

@@ -10,7 +10,7 @@ const cmd = (...argv: string[]): string => argv.reduce((s, a) => `${s}$${a.lengt
 const FILE = 'appendonly.aof.1.incr.aof';
 const S = cmd('SET', 'foo', 'hello'); // 33 bytes
 const MULTI = cmd('MULTI');
-const W = (...m: string[]) => m.map((message) => ({ level: 'warning', message }));
+const W = (...m: string[]) => m.map((message) => ({ level: 'warning' as const, message }));
 
 interface Outcome {
   commands: string[][];

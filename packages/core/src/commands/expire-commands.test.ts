@@ -167,7 +167,7 @@ describe('EXPIRE family', () => {
 
   it('matches a model of TTLs under a moving clock', () => {
     const key = fc.constantFrom('a', 'b', 'c');
-    const flag = fc.constantFrom([], ['NX'], ['XX'], ['GT'], ['LT'], ['XX', 'GT'], ['XX', 'LT']);
+    const flag = fc.constantFrom<string[]>([], ['NX'], ['XX'], ['GT'], ['LT'], ['XX', 'GT'], ['XX', 'LT']);
     const op = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), key }),
       fc.record({ kind: fc.constant('del' as const), key }),

@@ -3,10 +3,9 @@
  * text below was checked against redis-server 7.0.15.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
 import { Status } from '../reply/reply.ts';
-import { replay, setup, T0, type Step } from './testing.ts';
+import { replay, setup, type Step } from './testing.ts';
 
 function check(c: Client, steps: Step[]): void {
   const { got, want } = replay(c, steps);

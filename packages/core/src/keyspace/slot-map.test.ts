@@ -105,7 +105,7 @@ describe('SlotMap', () => {
             m.clear();
           } else if (o.op === 'iter') {
             iters.push([s.entries(), m.entries()]);
-          } else if (iters.length > 0) {
+          } else if (o.op === 'step' && iters.length > 0) {
             const [a, b] = iters[o.which % iters.length]!;
             for (let i = 0; i < o.n; i++) {
               const x = a.next();

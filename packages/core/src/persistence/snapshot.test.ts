@@ -151,10 +151,10 @@ describe('startSnapshot', () => {
       fc.tuple(key, key).map(([a, b]) => ['COPY', a, b, 'REPLACE']),
       fc.integer({ min: 0, max: 2 }).map((db) => ['SELECT', String(db)]),
       fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })).map(([a, b]) => ['SWAPDB', String(a), String(b)]),
-      fc.constant(['FLUSHDB']),
-      fc.constant(['FLUSHALL']),
+      fc.constant<string[]>(['FLUSHDB']),
+      fc.constant<string[]>(['FLUSHALL']),
     );
-    const step = fc.oneof(cmd, fc.constant(['@slice']));
+    const step = fc.oneof(cmd, fc.constant<string[]>(['@slice']));
     await fc.assert(
       fc.asyncProperty(fc.array(cmd, { maxLength: 60 }), fc.array(step, { maxLength: 60 }), async (before, during) => {
         const e = engineWith(before);
@@ -219,9 +219,9 @@ describe('startSnapshot', () => {
       fc.tuple(fc.constantFrom('s', 'l', 't', 'h', 'z'), k).map(([t, a]) => ['DEL', `${t}${a}`]),
       fc.tuple(fc.constantFrom('s', 'l', 't', 'h', 'z'), k, k).map(([t, a, b]) => ['RENAMENX', `${t}${a}`, `${t}${b}`]),
       fc.tuple(fc.constantFrom('s', 'l', 't', 'h', 'z'), k).map(([t, a]) => ['MOVE', `${t}${a}`, '1']),
-      fc.constantFrom(['SELECT', '0'], ['SELECT', '1'], ['SWAPDB', '0', '1'], ['FLUSHDB']),
+      fc.constantFrom<string[]>(['SELECT', '0'], ['SELECT', '1'], ['SWAPDB', '0', '1'], ['FLUSHDB']),
     );
-    const step = fc.oneof(cmd, fc.constant(['@slice']));
+    const step = fc.oneof(cmd, fc.constant<string[]>(['@slice']));
     await fc.assert(
       fc.asyncProperty(fc.array(cmd, { maxLength: 60 }), fc.array(step, { maxLength: 80 }), async (before, during) => {
         const e = engineWith(before);

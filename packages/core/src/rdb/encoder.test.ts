@@ -19,7 +19,7 @@ const score = fc.oneof(fc.double({ noNaN: true }), fc.integer({ min: -1000, max:
 const valueSpec: fc.Arbitrary<ValueSpec> = fc.oneof(
   element.map((v) => ({ t: 'string' as const, v })),
   fc.array(element, { minLength: 1, maxLength: 40 }).map((items) => ({ t: 'list' as const, items })),
-  fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1 }).map((n) => ({ t: 'list' as const, items: Array.from({ length: n }, (_, i) => `item-${i}`) })),
+  fc.integer({ min: 1, max: 2000 }).map((n) => ({ t: 'list' as const, items: Array.from({ length: n }, (_, i) => `item-${i}`) })),
   fc.array(element, { minLength: 1, maxLength: 30 }).map((members) => ({ t: 'set' as const, members })),
   fc.integer({ min: 1, max: 700 }).map((n) => ({ t: 'set' as const, members: Array.from({ length: n }, (_, i) => String(i * 3 - 50)) })),
   fc.array(fc.tuple(element, element), { minLength: 1, maxLength: 30 }).map((pairs) => ({ t: 'hash' as const, pairs })),
