@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,22 @@ describe('openLarder', () => {
     await again.call('SELECT', '3');
     expect(await again.call('STRLEN', 'bin')).toBe(2);
     await again.close();
+  });
+
+  it('returns text, or bytes with { bytes: true }, and types its methods to match', async () => {
+    const dir = fresh();
+    const text = await openLarder({ dir, save: '' });
+    await text.set('k', 'v');
+    const t = text.get('k');
+    expectTypeOf(t).toEqualTypeOf<Promise<string | null>>();
+    expect(await t).toBe('v');
+    await text.close();
+    const bytes = await openLarder({ dir, save: '', bytes: true });
+    await bytes.set('k', 'v');
+    const b = bytes.get('k');
+    expectTypeOf(b).toEqualTypeOf<Promise<Uint8Array | null>>();
+    expect(await b).toEqual(new Uint8Array([0x76]));
+    await bytes.close();
   });
 
   it('snapshots to dump.rdb with SAVE and loads it when appendonly is off', async () => {

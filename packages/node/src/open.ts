@@ -14,7 +14,7 @@
  */
 import { resolve } from 'node:path';
 import {
-  createClient, createEngine, importBytes, inProcessTransport, type EngineOptions, type Engine, type ImportData, type Larder, type Timers,
+  createClient, createEngine, importBytes, inProcessTransport, type EngineOptions, type Engine, type ImportData, type Larder, type StringsOf, type Timers,
 } from '@larder/core';
 import { attachPersistence, type AofLog, type AttachedPersistence } from '@larder/core/persistence';
 import { exportDataset, importDataset } from '@larder/core/transfer';
@@ -87,7 +87,7 @@ export function configOf(opts: OpenLarderOptions): Record<string, string> {
  * await db.incr('visits');
  * await db.close();
  */
-export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<OpenedLarder<S>> {
+export async function openLarder<const O extends OpenLarderOptions>(opts: O): Promise<OpenedLarder<StringsOf<O>>> {
   const engineOpts: EngineOptions = { config: configOf(opts) };
   if (opts.now) engineOpts.now = opts.now;
   if (opts.random) engineOpts.random = opts.random;
@@ -104,7 +104,7 @@ export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<O
     await storage?.close();
     throw e;
   }
-  const client = createClient<S>(inProcessTransport(engine), { bytes: opts.bytes === true });
+  const client = createClient<StringsOf<O>>(inProcessTransport(engine), { bytes: opts.bytes === true });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     // Started a microtask later so that a close() reached from inside it finds `closing` set.

@@ -5,7 +5,7 @@
  * tab that does; this side only batches calls and decodes replies, so it stays small.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import { createClient, errorFromWire, importBytes, toBinary, type ImportData, type Larder, type Wire } from '@larder/core/client';
+import { createClient, errorFromWire, importBytes, toBinary, type ImportData, type Larder, type StringsOf, type Wire } from '@larder/core/client';
 import { PROTOCOL, type Appendfsync, type HostApi, type HostEvent, type OpenInfo, type Result } from '../protocol.ts';
 import { createPubSub, type Message, type Subscription } from './pubsub.ts';
 import { batchingTransport, type BatchingTransport } from './transport.ts';
@@ -83,7 +83,8 @@ const defaultWorker = (): Worker => new Worker(new URL('../worker/index.js', imp
  * await larder.set('draft', text, { ex: 3600 });
  * larder.subscribe('updates', ({ message }) => render(message));
  */
-export async function openLarder<S = string>(opts: OpenLarderOptions): Promise<BrowserLarder<S>> {
+export async function openLarder<const O extends OpenLarderOptions>(opts: O): Promise<BrowserLarder<StringsOf<O>>> {
+  type S = StringsOf<O>;
   const worker = typeof opts.worker === 'function' ? opts.worker() : (opts.worker ?? defaultWorker());
   const api: Remote<HostApi> = wrap<HostApi>(worker);
   const bytes = opts.bytes === true;

@@ -7,7 +7,7 @@ import type { ClientOptions as ConnectionOptions } from '../engine/client.ts';
 import type { Engine } from '../engine/engine.ts';
 import { createEngine, type EngineOptions } from '../engine/engine.ts';
 import type { Reply } from '../reply/reply.ts';
-import { createClient, type ClientOptions, type Larder, type Transport } from './larder.ts';
+import { createClient, type ClientOptions, type Larder, type StringsOf, type Transport } from './larder.ts';
 
 /** The connection's options: pushes (pub/sub, notifications), CLIENT LIST's addresses, close. */
 export type InProcessTransportOptions = ConnectionOptions;
@@ -45,14 +45,15 @@ export interface OpenOptions extends ClientOptions, EngineOptions {
 }
 
 /**
- * An in-memory Larder in this thread.
+ * An in-memory Larder in this thread. Bulk strings come back as text, or as `Uint8Array`s with
+ * `{ bytes: true }`, and the methods are typed accordingly.
  * @example
  * const larder = createLarder();
  * await larder.set('greeting', 'hello', { ex: 60 });
  * await larder.get('greeting'); // 'hello'
  */
-export function createLarder<S = string>(opts: OpenOptions = {}): Larder<S> & { engine: Engine } {
+export function createLarder<const O extends OpenOptions = {}>(opts: O = {} as O): Larder<StringsOf<O>> & { engine: Engine } {
   const engine = opts.engine ?? createEngine(opts);
-  const client = createClient<S>(inProcessTransport(engine), opts);
+  const client = createClient<StringsOf<O>>(inProcessTransport(engine), opts);
   return Object.assign(client, { engine });
 }

@@ -1,4 +1,4 @@
-export { createClient, type Larder, type Pipeline, type Transport, type ClientOptions } from './larder.ts';
+export { createClient, type Larder, type Pipeline, type Transaction, type Transport, type ClientOptions, type StringsOf } from './larder.ts';
 export { toArgv } from './build.ts';
 export { createLarder, inProcessTransport, type OpenOptions } from './in-process.ts';
 export type * from './commands.ts';

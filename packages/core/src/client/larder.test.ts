@@ -15,7 +15,7 @@ describe('typed client', () => {
   });
 
   it('round-trips arbitrary bytes in bytes mode', async () => {
-    const l = createLarder<Uint8Array>({ activeExpire: false, bytes: true });
+    const l = createLarder({ activeExpire: false, bytes: true });
     const bytes = new Uint8Array([0, 255, 128, 10, 13, 0]);
     await l.set('b', bytes);
     expect(await l.get('b')).toEqual(bytes);

@@ -20,24 +20,32 @@ export interface Transport {
 type Async<T> = {
   [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...args: A) => Promise<R> : never;
 };
-type Chain<T, Self> = {
-  [K in keyof T]: T[K] extends (...a: infer A) => unknown ? (...args: A) => Self : never;
+/** Each command of a batch adds its result type to the batch's: `.incr('a').get('a')` is `[number, string | null]`. */
+type Chain<T, S, R extends unknown[], Aborted> = {
+  [K in keyof T]: T[K] extends (...a: infer A) => infer X ? (...args: A) => Batch<S, [...R, X], Aborted> : never;
 };
 
-/** A batch of commands sent together; `exec()` resolves with their results in order. */
-export interface Pipeline<S = string> extends Chain<Commands<S>, Pipeline<S>> {
-  call(...args: Input[]): Pipeline<S>;
+/**
+ * Commands sent together; `exec()` resolves with their results in order, typed one by one.
+ * `Aborted` is what `exec()` gives instead when the batch did not run (a transaction's WATCH).
+ */
+export interface Batch<S, R extends unknown[], Aborted> extends Chain<Commands<S>, S, R, Aborted> {
+  call(...args: Input[]): Batch<S, [...R, Decoded], Aborted>;
   readonly length: number;
   /** Resolves with each command's result; rejects with the first error (a `ReplyError`). */
-  exec(): Promise<unknown[] | null>;
+  exec(): Promise<R | Aborted>;
 }
+
+/** A pipeline: commands sent together, not atomically. */
+export type Pipeline<S = string, R extends unknown[] = []> = Batch<S, R, never>;
+/** A MULTI/EXEC transaction; `exec()` resolves with null when a WATCHed key changed. */
+export type Transaction<S = string, R extends unknown[] = []> = Batch<S, R, null>;
 
 export type Larder<S = string> = Async<Commands<S>> & {
   /** Any command, raw: `call('OBJECT', 'ENCODING', 'k')`. */
   call(...args: Input[]): Promise<Decoded>;
   pipeline(): Pipeline<S>;
-  /** A MULTI/EXEC transaction; `exec()` resolves with null when a WATCHed key changed. */
-  multi(): Pipeline<S>;
+  multi(): Transaction<S>;
   close(): void;
 };
 
@@ -45,6 +53,12 @@ export interface ClientOptions {
   /** Return bulk strings as Uint8Array instead of UTF-8 text. */
   bytes?: boolean;
 }
+
+/**
+ * What bulk strings come back as for a client opened with options `O`: text, bytes for
+ * `{ bytes: true }`, either when `bytes` is a boolean only known at run time.
+ */
+export type StringsOf<O> = O extends { bytes: true } ? Uint8Array : O extends { bytes: false } ? string : 'bytes' extends keyof O ? string | Uint8Array : string;
 
 /** A call as a pipeline holds it: its argv, and what turns its reply into the typed result. */
 type Call = { argv: string[]; then: (r: Reply) => Decoded };
@@ -101,7 +115,7 @@ export function createClient<S = string>(transport: Transport, opts: ClientOptio
       },
     };
     for (const [name, argv, then] of methods) p[name] = (...args: unknown[]) => (calls.push({ argv: argv(args), then }), p);
-    return p as unknown as Pipeline<S>;
+    return p as unknown as Batch<S, [], null>;
   };
 
   const client: Record<string, unknown> = {

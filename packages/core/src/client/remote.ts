@@ -3,7 +3,7 @@
  * Durable Object): `createClient` over a transport that carries `Wire` replies. Importing this
  * entry (`@larder/core/client`) bundles the client and the reply classes only.
  */
-export { createClient, type Larder, type Pipeline, type Transport, type ClientOptions } from './larder.ts';
+export { createClient, type Larder, type Pipeline, type Transaction, type Transport, type ClientOptions, type StringsOf } from './larder.ts';
 export { toArgv } from './build.ts';
 export { decodeReply, type Decoded } from './decode.ts';
 export { toWire, fromWire, errorToWire, errorFromWire, LarderError, type Wire, type WireError } from './wire.ts';
