@@ -15,6 +15,7 @@ export const SERVER_COMMANDS = ['PING', 'ECHO', 'HELLO', 'RESET', 'CLIENT', 'CON
 const param = fc.constantFrom(
   'hash-max-listpack-entries', 'hash-max-listpack-value', 'hash-max-ziplist-entries', 'set-max-intset-entries',
   'zset-max-listpack-entries', 'zset-max-ziplist-value', 'notify-keyspace-events', 'maxmemory', 'databases', 'timeout',
+  'maxmemory-clients',
 );
 const getPattern = pick<string>([6, param], [2, fc.constantFrom('hash-max-*', 'zset-max-*', 'set-max-intset-entries', 'HASH-MAX-LISTPACK-ENTRIES')], [1, fc.constantFrom('nosuchparam', 'no*such')]);
 const setPair = pick<Argv>(
@@ -24,6 +25,8 @@ const setPair = pick<Argv>(
   // Never `port`: it is mutable in 7.0, and the oracle would move.
   [1, cmd(fc.constantFrom('databases', 'nosuchparam'), fc.constantFrom('16', '32'))],
   [1, cmd('timeout', fc.constantFrom('0', '-1', 'abc'))],
+  // A memory or a percentage, with memtoull's saturation and the cast to ssize_t (2^64-1 reads as 1%).
+  [1, cmd('maxmemory-clients', fc.constantFrom('0', '10%', '100%', '101%', '0%', '-5%', '%', '1mb', '1.5mb', '-1', '', '18446744073709551615', '9223372036854775808'))],
 );
 const clientName = pick<string>([5, fc.constantFrom('conn1', 'worker-2', '', 'x')], [1, fc.constantFrom('a b', 'a\nb', 'é', '\x7f')]);
 const helloArgs = pick<Argv>(

@@ -69,6 +69,30 @@ export function memory(min: bigint, max: bigint, signed: boolean) {
   };
 }
 
+/**
+ * A MEMORY_CONFIG | PERCENT_CONFIG (maxmemory-clients): `N%` is kept as -N, a memory value as
+ * memtoull reads it, cast to ssize_t (so 2^64-1 reads as -1: `1%`, as in 7.0.15). Returns the
+ * text CONFIG GET prints, exact beyond 2^53.
+ */
+function memoryOrPercent(v: string): string {
+  const bad = new Error('argument must be a memory or percent value');
+  let n: bigint;
+  if (v.length > 1 && v.endsWith('%')) {
+    const p = v.slice(0, -1);
+    if (!isInt64(p) || BigInt(p) < 0n) throw bad;
+    n = -BigInt(p);
+  } else {
+    try {
+      n = memtoull(v);
+    } catch {
+      throw bad;
+    }
+    if (n > LONG_MAX) n -= 2n ** 64n;
+  }
+  if (n < -100n) throw new Error('percentage argument must be less or equal to 100');
+  return n < 0n ? `${-n}%` : String(n);
+}
+
 /** CONFIG GET prints memory values with ull2string: keep 2^64-1 exact. */
 const formatMemory = (v: string | number): string => ((v as number) >= 2 ** 64 ? ULLONG_MAX.toString() : String(v));
 
@@ -175,6 +199,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'maxmemory-policy', default: 'noeviction', parse: oneOf(...MAXMEMORY_POLICIES) },
   { name: 'maxmemory-samples', default: '5', parse: integer(1n, INT_MAX) },
   { name: 'maxmemory-eviction-tenacity', default: '10', parse: integer(0n, 100n) },
+  { name: 'maxmemory-clients', default: '0', parse: memoryOrPercent },
   { name: 'lfu-log-factor', default: '10', parse: integer(0n, INT_MAX) },
   { name: 'lfu-decay-time', default: '1', parse: integer(0n, INT_MAX) },
   { name: 'active-expire-effort', default: '1', parse: integer(1n, 10n) },
