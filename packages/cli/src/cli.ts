@@ -4,7 +4,8 @@
  * while a server keeps the process alive.
  */
 import { readFileSync } from 'node:fs';
-import { createEngine, ReplyError, type Engine } from '@larder/core';
+import { resolve } from 'node:path';
+import { createEngine, ReplyError, setInfoFields, type Engine } from '@larder/core';
 import { parseArgs, USAGE, type Invocation } from './args.ts';
 import { startServer } from './server.ts';
 import { runShell } from './shell.ts';
@@ -71,6 +72,7 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
     process.stderr.write(`\n*** FATAL CONFIG ERROR (larder ${VERSION}) ***\n>>> '${inv.options.join(' ')}'\n${e.message.replace(/^ERR /, '')}\n`);
     return 1;
   }
+  describeProcess(engine, inv.configFile);
   // Like redis-server, `bind` may list several addresses; Larder listens on the first.
   const host = String(engine.config.value('bind')).split(' ')[0]!.replace(/^-/, '');
   const port = engine.config.num('port');
@@ -115,6 +117,24 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   return undefined;
+}
+
+/** INFO's fields about the server process, which an engine alone cannot know. */
+function describeProcess(engine: Engine, configFile: string | undefined): void {
+  setInfoFields(engine, 'server', () => [
+    ['process_id', process.pid], ['executable', resolve(process.argv[1] ?? '')],
+    ['config_file', configFile === undefined ? '' : resolve(configFile)],
+  ]);
+  // Node reports the process's CPU time, not one thread's: the main thread's fields show the same
+  // (the event loop runs the engine; the thread pool adds only file I/O).
+  setInfoFields(engine, 'cpu', () => {
+    const { user, system } = process.cpuUsage();
+    const sec = (us: number): string => (us / 1e6).toFixed(6);
+    return [
+      ['used_cpu_sys', sec(system)], ['used_cpu_user', sec(user)],
+      ['used_cpu_sys_main_thread', sec(system)], ['used_cpu_user_main_thread', sec(user)],
+    ];
+  });
 }
 
 function checkRdb(args: readonly string[]): number {

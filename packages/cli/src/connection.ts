@@ -24,7 +24,13 @@ const binary = (b: Uint8Array, s: number, e: number): string => latin1Slice.call
 
 const CLOSE_GRACE_MS = 1000;
 
-export function serveConnection(engine: Engine, socket: Socket, onError: (e: unknown) => void): Client {
+/** Socket reads and writes of every connection, for INFO stats (total_reads_processed, total_writes_processed). */
+export interface IoCounts {
+  reads: number;
+  writes: number;
+}
+
+export function serveConnection(engine: Engine, socket: Socket, onError: (e: unknown) => void, io: IoCounts = { reads: 0, writes: 0 }): Client {
   socket.setNoDelay(true);
   const decoder = new RequestDecoder({ binary });
   const writer = new RespWriter();
@@ -123,6 +129,7 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
 
   function send(bytes: Uint8Array): void {
     if (socket.destroyed) return;
+    io.writes++;
     if (!socket.write(bytes) && !paused && !closing) {
       paused = true;
       socket.pause();
@@ -215,6 +222,7 @@ export function serveConnection(engine: Engine, socket: Socket, onError: (e: unk
   }
 
   socket.on('data', (chunk: Buffer) => {
+    io.reads++;
     if (closing) return;
     if (client.closed) {
       // Closed by another client (CLIENT KILL) since the last command.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,8 @@ describe.skipIf(!existsSync(MAIN))('larder binary', () => {
   it('serves until SIGTERM, announcing its port', async () => {
     // Like redis-server, serve persists to its working directory (dump.rdb on SIGTERM): use a scratch one.
     const cwd = mkdtempSync(join(tmpdir(), 'larder-main-'));
-    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--hz', '20'], { stdio: ['ignore', 'pipe', 'inherit'], cwd });
+    writeFileSync(join(cwd, 'my.conf'), 'hz 15\n');
+    const child = spawn(process.execPath, [MAIN, 'serve', 'my.conf', '--port', '0', '--hz', '20'], { stdio: ['ignore', 'pipe', 'inherit'], cwd });
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -50,6 +51,12 @@ describe.skipIf(!existsSync(MAIN))('larder binary', () => {
     });
     const { stdout } = await run('redis-cli', ['-p', String(port), 'CONFIG', 'GET', 'hz']);
     expect(stdout).toBe('hz\n20\n');
+    // INFO names the process as redis-server's does: its pid, its executable, its config file, its CPU time.
+    const info = (await run('redis-cli', ['-p', String(port), 'INFO', 'everything'])).stdout;
+    const field = (name: string): string | undefined => new RegExp(`^${name}:(.*)\r$`, 'm').exec(info)?.[1];
+    expect([field('process_id'), field('executable'), field('config_file')]).toEqual([String(child.pid), MAIN, join(cwd, 'my.conf')]);
+    expect(Number(field('used_cpu_user'))).toBeGreaterThan(0);
+    expect(Number(field('total_net_input_bytes'))).toBeGreaterThan(0);
     const code = await new Promise<number | null>((resolve) => {
       child.on('exit', (c) => resolve(c));
       child.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { VerbatimString } from '@larder/core';
 import { bulk, cmd, Conn, run, serveForTests, waitFor } from '../test-support/conn.ts';
 
 const srv = serveForTests();
@@ -145,5 +146,27 @@ describe('larder serve', () => {
     );
     sub2.end();
     sub3.end();
+  });
+
+  it('counts its network traffic in INFO stats, as Redis does', async () => {
+    // Read in process, so that asking adds no traffic of its own.
+    const probe = srv.engine.connect();
+    const stats = (): Record<string, number> => {
+      const info = probe.exec(['INFO', 'stats']);
+      const text = info instanceof VerbatimString ? info.text : String(info);
+      return Object.fromEntries(text.split('\r\n').map((l) => l.split(':')).map(([k, v]) => [k, Number(v)]));
+    };
+    const before = stats();
+    const c = new Conn(srv.port);
+    const request = cmd('SET', 'net:k', 'x'.repeat(1000)) + cmd('GET', 'net:k') + cmd('QUIT');
+    const replies = `+OK\r\n${bulk('x'.repeat(1000))}+OK\r\n`;
+    await c.roundTrip(request, replies);
+    expect(await c.waitClosed()).toBe(true);
+    await waitFor(() => stats().total_net_output_bytes! - before.total_net_output_bytes! === replies.length);
+    const after = stats();
+    expect(after.total_net_input_bytes! - before.total_net_input_bytes!).toBe(request.length);
+    expect(after.total_reads_processed! - before.total_reads_processed!).toBeGreaterThanOrEqual(1);
+    expect(after.total_writes_processed! - before.total_writes_processed!).toBeGreaterThanOrEqual(1);
+    probe.close();
   });
 });

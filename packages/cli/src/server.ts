@@ -1,10 +1,12 @@
 /**
  * `larder serve`: a RESP server over TCP, one engine client per connection (see connection.ts).
- * Any Redis client, redis-cli and redis-benchmark can talk to it.
+ * Any Redis client, redis-cli and redis-benchmark can talk to it. INFO stats counts its network
+ * traffic as Redis does (bytes in and out, socket reads and writes), which an engine without
+ * sockets reports as 0.
  */
 import { createServer, type Socket } from 'node:net';
-import type { Engine } from '@larder/core';
-import { serveConnection } from './connection.ts';
+import { setInfoFields, type Engine } from '@larder/core';
+import { serveConnection, type IoCounts } from './connection.ts';
 
 export interface ServeOptions {
   engine: Engine;
@@ -28,10 +30,29 @@ export function startServer(opts: ServeOptions): Promise<LarderServer> {
   const host = opts.host ?? '127.0.0.1';
   const onError = opts.onError ?? ((e: unknown) => console.error(e));
   const sockets = new Set<Socket>();
+  const io: IoCounts = { reads: 0, writes: 0 };
+  /** Bytes of the connections already closed; open ones are read off their sockets. */
+  const closed = { read: 0, written: 0 };
   const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    serveConnection(engine, socket, onError);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      closed.read += socket.bytesRead;
+      closed.written += socket.bytesWritten;
+    });
+    serveConnection(engine, socket, onError, io);
+  });
+  setInfoFields(engine, 'stats', () => {
+    let read = closed.read;
+    let written = closed.written;
+    for (const s of sockets) {
+      read += s.bytesRead;
+      written += s.bytesWritten;
+    }
+    return [
+      ['total_net_input_bytes', read], ['total_net_output_bytes', written],
+      ['total_reads_processed', io.reads], ['total_writes_processed', io.writes],
+    ];
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

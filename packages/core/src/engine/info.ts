@@ -6,7 +6,8 @@
  * clients, commands, keys, expiries, pub/sub, stats), an estimate for memory (memory.ts), and
  * what an idle Redis shows where the concept does not exist in-process (fork, replication
  * backlog, CPU, network bytes). Other parts of the engine fill or override fields of a section
- * with `setInfoFields` (the persistence layer owns `persistence`, a host may set `process_id`).
+ * with `setInfoFields` (the persistence layer owns `persistence`; `larder serve` sets the process
+ * fields, CPU time and network counters).
  */
 import type { Engine } from './engine.ts';
 import { bytesToHuman, CLIENT_BYTES, datasetBytes, STARTUP_BYTES } from './memory.ts';
