@@ -5,7 +5,7 @@
  * sockets reports as 0.
  */
 import { createServer, type Socket } from 'node:net';
-import { setInfoFields, type Engine } from '@larder/core';
+import { InstantMetric, setInfoFields, type Engine } from '@larder/core';
 import { serveConnection, type IoCounts } from './connection.ts';
 
 export interface ServeOptions {
@@ -42,15 +42,28 @@ export function startServer(opts: ServeOptions): Promise<LarderServer> {
     });
     serveConnection(engine, socket, onError, io);
   });
-  setInfoFields(engine, 'stats', () => {
+  const traffic = (): [read: number, written: number] => {
     let read = closed.read;
     let written = closed.written;
     for (const s of sockets) {
       read += s.bytesRead;
       written += s.bytesWritten;
     }
+    return [read, written];
+  };
+  const inRate = new InstantMetric(engine.now());
+  const outRate = new InstantMetric(engine.now());
+  engine.cronJobs.push(() => {
+    const [read, written] = traffic();
+    inRate.sample(engine.now(), read);
+    outRate.sample(engine.now(), written);
+  });
+  const kbps = (m: InstantMetric): string => (m.perSecond / 1024).toFixed(2);
+  setInfoFields(engine, 'stats', () => {
+    const [read, written] = traffic();
     return [
       ['total_net_input_bytes', read], ['total_net_output_bytes', written],
+      ['instantaneous_input_kbps', kbps(inRate)], ['instantaneous_output_kbps', kbps(outRate)],
       ['total_reads_processed', io.reads], ['total_writes_processed', io.writes],
     ];
   });

@@ -7,6 +7,7 @@ export { Client, type ClientOptions } from './engine/client.ts';
 export type { PropagatedOp, PropagationListener } from './engine/propagate.ts';
 export type { Timers } from './engine/blocking.ts';
 export { setInfoFields, type InfoFields } from './engine/info.ts';
+export { InstantMetric } from './engine/stats.ts';
 export { Config, type ConfigParam } from './engine/config.ts';
 export { globMatch } from './keyspace/glob.ts';
 export * from './reply/reply.ts';

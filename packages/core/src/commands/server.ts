@@ -24,7 +24,7 @@ function configSet(c: Client, argv: string[]): Reply {
 /** CONFIG RESETSTAT (resetServerStats + command and error tables). */
 function resetStats(c: Client): Reply {
   const s = c.engine.stats;
-  s.reset();
+  s.reset(c.engine.now());
   s.connections = 0;
   c.engine.ks.hits = 0;
   return OK;

@@ -330,6 +330,7 @@ export class Engine {
 
   /** One tick of Redis's serverCron that matters here: the active expire cycle, then `cronJobs`. */
   cron(): void {
+    this.stats.opsPerSec.sample(this.now(), this.stats.commandsProcessed);
     if (this.config.value('active-expire-enabled') === 'yes') activeExpireCycle(this.ks, this.now);
     for (const job of this.cronJobs) job();
   }

@@ -141,7 +141,7 @@ function stats(e: Engine): InfoFields {
   const zeros = (...names: string[]): InfoFields => names.map((n) => [n, 0]);
   return [
     ['total_connections_received', s.connections], ['total_commands_processed', s.commandsProcessed],
-    ['instantaneous_ops_per_sec', 0],
+    ['instantaneous_ops_per_sec', s.opsPerSec.perSecond],
     ...zeros('total_net_input_bytes', 'total_net_output_bytes', 'total_net_repl_input_bytes', 'total_net_repl_output_bytes'),
     ['instantaneous_input_kbps', '0.00'], ['instantaneous_output_kbps', '0.00'],
     ['instantaneous_input_repl_kbps', '0.00'], ['instantaneous_output_repl_kbps', '0.00'],
