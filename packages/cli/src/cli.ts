@@ -76,23 +76,24 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
   // Like redis-server, `bind` may list several addresses; Larder listens on the first.
   const host = String(engine.config.value('bind')).split(' ')[0]!.replace(/^-/, '');
   const port = engine.config.num('port');
-  const opened = await openDir(engine, log);
-  if (opened === undefined) {
-    engine.close();
-    return 1;
-  }
-  let server;
+  // Listening before the load, as redis-server: clients connect at once and get LOADING (and
+  // INFO's loading_* progress) until the dataset is in, and a taken port fails before the load.
+  let listening;
   try {
-    server = await startServer({ engine, port, host });
+    listening = await startServer({ engine, port, host });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     process.stderr.write(`Could not create server TCP listening socket ${host}:${port}: ${why}\n`);
-    await opened.close();
     engine.close();
     return 1;
   }
-  log(`Ready to accept connections on ${host}:${server.port} (Larder ${VERSION})`);
-  const listening = server;
+  const opened = await openDir(engine, log);
+  if (opened === undefined) {
+    await listening.close();
+    engine.close();
+    return 1;
+  }
+  log(`Ready to accept connections on ${host}:${listening.port} (Larder ${VERSION})`);
   // SHUTDOWN (from a client or a signal) has saved and flushed by now.
   engine.onShutdown = () => {
     void (async () => {

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createEngine } from '@larder/core';
+import { exportRdb } from '@larder/core/transfer';
 
 const run = promisify(execFile);
 /** The bin package.json names: the one-file bundle (bundle.mjs) that users run. */
@@ -62,6 +65,45 @@ describe.skipIf(!existsSync(MAIN))('larder binary', () => {
       child.kill('SIGTERM');
     });
     expect(code).toBe(0);
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('listens while it loads, answering LOADING with INFO showing the progress, as redis-server', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'larder-main-'));
+    const engine = createEngine({ activeExpire: false });
+    const c = engine.connect();
+    // 8 MB: the load yields between its 1 MiB reads, where the server answers.
+    let seed = 1;
+    const noise = (): string => String.fromCharCode(...Array.from({ length: 4000 }, () => (seed = (seed * 48271) % 2147483647) & 255));
+    for (let i = 0; i < 2000; i++) c.exec(['SET', `k${i}`, noise()]);
+    const rdb = exportRdb(engine);
+    engine.close();
+    writeFileSync(join(cwd, 'dump.rdb'), rdb);
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    // 0.5 ms per key: a second of loading for the test to watch.
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', String(port), '--key-load-delay', '500'], { stdio: ['ignore', 'pipe', 'inherit'], cwd });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const cli = async (...args: string[]): Promise<string> => (await run('redis-cli', ['-p', String(port), ...args])).stdout;
+    let reply = '';
+    for (const deadline = Date.now() + 20_000; !reply.startsWith('LOADING') && Date.now() < deadline; ) {
+      reply = await cli('GET', 'k7').catch(() => '');
+      if (/Ready to accept/.test(out)) break;
+    }
+    expect(reply).toBe('LOADING Redis is loading the dataset in memory\n\n');
+    const info = await cli('INFO', 'persistence');
+    expect(info).toMatch(/^loading:1\r$/m);
+    expect(info).toContain(`loading_total_bytes:${rdb.length}\r`);
+    expect(info).toMatch(/^loading_loaded_perc:\d+\.\d\d\r$/m);
+    for (const deadline = Date.now() + 20_000; !/Ready to accept/.test(out) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    expect(await cli('STRLEN', 'k7')).toBe('4000\n');
+    expect(await cli('INFO', 'persistence')).toMatch(/^loading:0\r$/m);
+    child.kill('SIGKILL');
     rmSync(cwd, { recursive: true, force: true });
   });
 

@@ -8,7 +8,7 @@
  * the same folder, fsync it, rename(2) it over the target (atomic on POSIX: readers and crashes
  * see the old file or the new), then fsync the folder so the rename itself is durable.
  */
-import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setLatin1Decoder } from '@larder/core';
 import { StorageError, type Storage } from '@larder/core/storage';
@@ -97,6 +97,17 @@ export async function createNodeStorage(dir: string, opts: NodeStorageOptions = 
       try {
         const b = await readFile(path);
         return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      } catch (e) {
+        if (errnoOf(e) === 'ENOENT') return undefined;
+        throw storageError(e, `reading ${name}`);
+      }
+    },
+
+    async size(name) {
+      check();
+      appends.get(name)?.writeOut();
+      try {
+        return (await stat(pathOf(root, name).path)).size;
       } catch (e) {
         if (errnoOf(e) === 'ENOENT') return undefined;
         throw storageError(e, `reading ${name}`);

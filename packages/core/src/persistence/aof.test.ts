@@ -300,6 +300,19 @@ describe('BGREWRITEAOF', () => {
     await s2.p.close();
   });
 
+  it('counts the keys of an RDB base in rdb_last_load_keys_loaded at the next start, as Redis', async () => {
+    const s = await setup();
+    for (let i = 0; i < 6; i++) await s.r('SET', `k${i}`, 'v');
+    await s.r('BGREWRITEAOF');
+    await s.settle();
+    await s.r('SET', 'after', 'v');
+    await s.p.close();
+    const s2 = await setup(s.storage.crash());
+    // The base's 6 keys; the seventh came from the incr (a replayed command, not a loaded key).
+    expect([s2.info('rdb_last_load_keys_loaded'), String(s2.e.ks.dbs[0]!.size)]).toEqual(['6', '7']);
+    await s2.p.close();
+  });
+
   it('with AOF off, retires every incr (base only), as Redis after CONFIG SET appendonly no', async () => {
     const s = await setup();
     await s.r('SET', 'a', '1');

@@ -58,7 +58,8 @@ export async function attachPersistence(
   } else {
     const file = engine.config.value('dbfilename') as string;
     if (await rdbPresent(storage, file)) {
-      await loadRdb(engine, storage.readChunks(file), { totalBytes: 0 }).catch((e: unknown) => {
+      const totalBytes = (await storage.size?.(file).catch(() => undefined)) ?? 0;
+      await loadRdb(engine, storage.readChunks(file), { totalBytes }).catch((e: unknown) => {
         throw withFile(e, file);
       });
       loaded = { source: 'rdb' };

@@ -20,6 +20,7 @@ import { setInfoFields, type InfoFields } from '../engine/info.ts';
 import { createRdbDecoder, type RdbSummary } from '../rdb/decoder.ts';
 import { RdbError } from '../rdb/errors.ts';
 import { limitsFromConfig } from '../rdb/value-decode.ts';
+import { monotonicClock } from './snapshot.ts';
 
 export interface RdbLoadOptions {
   /** The RDB is an AOF base (or a pre-7.0 preamble): keep keys whose TTL has passed. */
@@ -53,6 +54,17 @@ const duplicatedKey = (key: string, db: number): string =>
   `RDB has duplicated key '${key.slice(0, 128)}' in DB ${db}: Duplicated key found in RDB file`;
 
 /**
+ * Redis's debugDelay: `usec` µs of pause (this thread has nothing to yield to mid-load, so it
+ * spins, as usleep would block), or for a negative `usec` 1 µs once in -usec calls on average.
+ */
+function debugDelay(usec: number, random: () => number): void {
+  if (usec < 0) usec = Math.floor(random() * -usec) === 0 ? 1 : 0;
+  const clock = monotonicClock();
+  const end = clock() + usec / 1000;
+  while (clock() < end);
+}
+
+/**
  * A loader writing into `engine`'s keyspace. Any failure is an RdbError (code CORRUPT) thrown by
  * `push` or `end`; keys read before it stay loaded, as in Redis.
  */
@@ -69,6 +81,7 @@ export function createRdbLoader(engine: Engine, opts: RdbLoadOptions = {}): RdbL
   // A key can only clash with one loaded before it unless its database had keys already; the
   // others take the one-lookup insert (Db.addLoaded).
   const filled = new Set(ks.dbs.filter((db) => db.size > 0));
+  const delay = engine.config.num('key-load-delay');
 
   const decoder = createRdbDecoder(
     {
@@ -89,6 +102,7 @@ export function createRdbLoader(engine: Engine, opts: RdbLoadOptions = {}): RdbL
           throw new RdbError(duplicatedKey(rec.key, rec.db), chunkStart);
         }
         keysLoaded++;
+        if (delay !== 0) debugDelay(delay, engine.random);
       },
       resizeDb(i, size, expires) {
         ks.dbs[i]!.reserve(size, expires);
@@ -105,6 +119,11 @@ export function createRdbLoader(engine: Engine, opts: RdbLoadOptions = {}): RdbL
     },
   );
 
+  const setCounts = (): void => {
+    state.keysLoaded = keysLoaded;
+    state.keysExpired = keysExpired;
+  };
+
   // Loaded keys are not "new" keys: Redis's dbAddRDBLoad sends no keyspace event.
   const withoutEvents = <T>(fn: () => T): T => {
     const onNewKey = ks.onNewKey;
@@ -120,12 +139,14 @@ export function createRdbLoader(engine: Engine, opts: RdbLoadOptions = {}): RdbL
     push(chunk) {
       chunkStart = pushed;
       pushed += chunk.length;
-      return withoutEvents(() => decoder.push(chunk));
+      const complete = withoutEvents(() => decoder.push(chunk));
+      // An AOF's RDB base ends here, never calling end(): INFO's last-load counts are set now.
+      if (complete) setCounts();
+      return complete;
     },
     end() {
       const summary = withoutEvents(() => decoder.end());
-      state.keysLoaded = keysLoaded;
-      state.keysExpired = keysExpired;
+      setCounts();
       return { ...summary, keysLoaded, keysExpired, bytes: pushed - decoder.rest.length, aux };
     },
     get rest() {

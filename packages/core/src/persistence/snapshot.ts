@@ -390,7 +390,7 @@ export function defaultScheduler(): (fn: () => void) => void {
   return (scheduler = (fn) => void g.setTimeout(fn, 0));
 }
 
-function monotonicClock(): () => number {
+export function monotonicClock(): () => number {
   const perf = g.performance;
   return perf ? () => perf.now() : Date.now;
 }

@@ -86,6 +86,7 @@ export const conformanceCases: ReadonlyArray<ConformanceCase> = [
       equal(await s.list(), [], 'list() of a fresh storage');
       equal(await s.read('dump.rdb'), undefined, 'read() of a missing file');
       equal(await collect(s.readChunks('dump.rdb')), new Uint8Array(0), 'readChunks() of a missing file');
+      if (s.size) equal(await s.size('dump.rdb'), undefined, 'size() of a missing file');
       await s.close();
     },
   },
@@ -140,6 +141,7 @@ export const conformanceCases: ReadonlyArray<ConformanceCase> = [
       for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 255;
       await s.writeAtomic('big.rdb', big);
       equal(firstDifference(await collect(s.readChunks('big.rdb')), big), -1, 'first difference of readChunks() from the written bytes');
+      if (s.size) equal(await s.size('big.rdb'), big.length, 'size() of big.rdb');
       const whole = await s.read('big.rdb');
       ok(whole !== undefined, 'read() of big.rdb returned undefined');
       equal(firstDifference(whole!, big), -1, 'first difference of read() from the written bytes');

@@ -49,6 +49,11 @@ export function createMemoryStorage(initial: Map<string, Uint8Array> = new Map()
       const f = files.get(name);
       return f && concat([f.durable, ...f.pending]);
     },
+    async size(name) {
+      check();
+      const f = files.get(name);
+      return f && [f.durable, ...f.pending].reduce((n, part) => n + part.length, 0);
+    },
     async *readChunks(name) {
       check();
       const f = files.get(name);

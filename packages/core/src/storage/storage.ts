@@ -66,6 +66,8 @@ export interface Storage {
   read(name: string): Promise<Uint8Array | undefined>;
   /** A file's content in chunks, for files too large to hold twice (snapshots, logs). */
   readChunks(name: string): AsyncIterable<Uint8Array>;
+  /** A file's size, or undefined if it does not exist. Optional: a load uses it for INFO's loading progress. */
+  size?(name: string): Promise<number | undefined>;
   /** Creates or replaces `name` whole and atomically (see the promises above). */
   writeAtomic(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void>;
   /** Opens `name` for appending, creating it empty if missing. One open handle per file. */
