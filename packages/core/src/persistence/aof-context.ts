@@ -78,6 +78,12 @@ export interface AofContext {
   /** The incr file being appended to; undefined while a rewrite switches files, or when off. */
   file: SyncFlushable | undefined;
   rewrite: RewriteJob | undefined;
+  /**
+   * The incr the first rewrite (appendonly turned on at runtime) writes to, which no manifest lists
+   * until that rewrite finishes: Redis's temp incr. Removed if AOF goes off or closes first, so no
+   * later start (Larder's or redis-server's, which would reuse the name) replays what it holds.
+   */
+  unlisted: string | undefined;
   /** aof_current_size and aof_base_size. */
   currentSize: number;
   baseSize: number;
@@ -110,6 +116,7 @@ export function createContext(
     state: 'off',
     file: undefined,
     rewrite: undefined,
+    unlisted: undefined,
     currentSize: 0,
     baseSize: 0,
   };

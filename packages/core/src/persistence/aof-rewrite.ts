@@ -8,7 +8,9 @@
  *
  * One deviation: while waiting for the first rewrite (appendonly turned on at runtime), writes go
  * to the incr file the rewrite will add, not to `temp-<name>.incr`, because storage has no
- * rename; a failed attempt removes it, as Redis removes its temp incr.
+ * rename. A failed attempt removes it, as Redis removes its temp incr, and so do turning AOF off
+ * and closing before the rewrite ends (`ctx.unlisted`), where Redis leaves its temp incr behind:
+ * under its final name, a later start would take it up (see aof.ts, openOnStart).
  */
 import {
   finishRewrite, incrFileName, lastIncrFile, newBaseFile, startRewrite, withoutHistory, type AofState,
@@ -55,7 +57,8 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
   let consecutiveFailures = 0;
   let startedAt = -1;
   let lastTime = -1;
-  let nextAuto = 0;
+  let delayMinutes = 0;
+  let nextAttempt = 0;
   let reopening = false;
 
   function start(): boolean {
@@ -99,8 +102,10 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       ctx.manifest = begun.manifest;
       if (ctx.rewrite !== job && (ctx.state === 'off' || ctx.rewrite !== undefined)) {
         await f.close();
+        if (during === 'wait-rewrite') await ctx.storage.remove(ctx.path(incrName));
         return;
       }
+      if (during === 'wait-rewrite') ctx.unlisted = incrName;
       wp.attach(f);
     });
 
@@ -137,6 +142,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       throw e;
     }
     ctx.manifest = done.manifest;
+    ctx.unlisted = undefined;
     if (ctx.state === 'wait-rewrite') ctx.state = 'on';
     ctx.currentSize = bytes + (ctx.file?.size ?? 0);
     ctx.baseSize = ctx.currentSize;
@@ -173,6 +179,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       // Redis drops what the temp incr gathered and starts over with a new rewrite.
       wp.discard();
       const f = wp.detach();
+      ctx.unlisted = undefined;
       void ctx.enqueue(async () => {
         await f?.close();
         if (incrName !== null) await ctx.storage.remove(ctx.path(incrName));
@@ -191,19 +198,35 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
     }).catch(wp.failed).finally(() => void (reopening = false));
   }
 
-  /** auto-aof-rewrite-percentage/min-size, with aofRewriteLimited's back-off after 3 failures in a row. */
+  /**
+   * aofRewriteLimited: after 3 failed rewrites in a row, the cron's rewrites (scheduled and
+   * automatic) wait 1 minute, then 2, 4... up to 60 between attempts; each wait starts with a
+   * refusal that logs it. A success, or a BGREWRITEAOF, resets the count.
+   */
+  function limited(): boolean {
+    if (consecutiveFailures < 3) {
+      delayMinutes = 0;
+      nextAttempt = 0;
+      return false;
+    }
+    const now = engine.now();
+    if (nextAttempt !== 0) {
+      if (now < nextAttempt) return true;
+      nextAttempt = 0;
+      return false;
+    }
+    delayMinutes = delayMinutes === 0 ? 1 : Math.min(60, delayMinutes * 2);
+    nextAttempt = now + delayMinutes * 60_000;
+    log({ level: 'warning', message: `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${delayMinutes} minutes` });
+    return true;
+  }
+
+  /** auto-aof-rewrite-percentage/min-size. */
   function autoRewrite(): void {
     const perc = engine.config.num('auto-aof-rewrite-percentage');
     if (perc <= 0 || ctx.currentSize <= engine.config.num('auto-aof-rewrite-min-size')) return;
     const growth = Math.floor((ctx.currentSize * 100) / Math.max(ctx.baseSize, 1)) - 100;
-    if (growth < perc) return;
-    if (consecutiveFailures >= 3) {
-      const now = engine.now();
-      if (now < nextAuto) return;
-      const minutes = Math.min(60, 2 ** (consecutiveFailures - 3));
-      nextAuto = now + minutes * 60_000;
-      log({ level: 'warning', message: `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${minutes} minutes` });
-    }
+    if (growth < perc || limited()) return;
     log({ level: 'notice', message: `Starting automatic rewriting of AOF on ${growth}% growth` });
     start();
   }
@@ -234,8 +257,9 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       if (ctx.rewrite === undefined && ctx.file === undefined) reopen();
       // A write error first: the buffer must reach the old incr before any cut.
       if (jobs.child !== null || wp.error !== undefined) return;
-      if (self.scheduled) self.scheduled = !start();
-      else if (ctx.state === 'on') autoRewrite();
+      if (self.scheduled) {
+        if (!limited()) self.scheduled = !start();
+      } else if (ctx.state === 'on') autoRewrite();
     },
     deleteHistory,
     fields: () => [

@@ -80,15 +80,26 @@ export function createAof(
     if (!rw.start()) rw.scheduled = true;
   }
 
-  /** stopAppendOnly (CONFIG SET appendonly no): flush, close, kill the rewrite. Files stay. */
+  /** Closes the detached incr; one that no manifest lists (ctx.unlisted) is removed as well. */
+  function closeFile(): Promise<void> {
+    const f = wp.detach();
+    const unlisted = ctx.unlisted;
+    ctx.unlisted = undefined;
+    if (f === undefined && unlisted === undefined) return Promise.resolve();
+    return ctx.enqueue(async () => {
+      await f?.close();
+      if (unlisted !== undefined) await storage.remove(ctx.path(unlisted));
+    }).catch(() => {});
+  }
+
+  /** stopAppendOnly (CONFIG SET appendonly no): flush, close, kill the rewrite. Listed files stay. */
   function turnOff(): void {
     wp.drain();
     rw.kill();
-    const f = wp.detach();
     ctx.state = 'off';
     rw.scheduled = false;
+    void closeFile();
     wp.reset();
-    if (f !== undefined) void ctx.enqueue(() => f.close()).catch(() => {});
   }
 
   const self: AofSide = {
@@ -134,12 +145,17 @@ export function createAof(
         // Redis counts neither this base in aof_current_size nor in aof_base_size (0 until a rewrite).
       }
       const f = await storage.openAppend(ctx.path(start.incr));
+      if (start.newIncr && f.size > 0) {
+        // No manifest lists it (left by a crash during a first rewrite): its writes belong to no dataset.
+        log({ level: 'warning', message: `Emptying ${start.incr} (${f.size} bytes), which the manifest does not list` });
+        await f.truncate(0);
+      }
       log({ level: 'notice', message: `${start.newIncr ? 'Creating' : 'Opening'} AOF incr file ${start.incr} on server start` });
       if (start.manifest !== ctx.manifest) await writeManifest(storage, ctx.dir, name, start.manifest);
       ctx.manifest = start.manifest;
       wp.attach(f);
       ctx.state = 'on';
-      ctx.currentSize = loaded.totalSize + (start.newIncr ? f.size : 0);
+      ctx.currentSize = loaded.totalSize;
       ctx.baseSize = loaded.baseSize;
       await rw.deleteHistory();
     },
@@ -167,8 +183,7 @@ export function createAof(
       unlisten();
       rw.kill();
       await commit.close();
-      const f = wp.detach();
-      if (f !== undefined) await ctx.enqueue(() => f.close()).catch(() => {});
+      await closeFile();
       await ctx.idle();
     },
   };
