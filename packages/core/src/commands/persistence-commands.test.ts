@@ -18,7 +18,7 @@ function setup(config: Record<string, string> = {}, aof?: AofPersistence) {
   const jobs: BackgroundJobs = { child: null };
   const rdb = createRdbFile(e, storage, jobs);
   let closed = 0;
-  const p: Persistence = { storage, jobs, rdb, aof, close: async () => void closed++ };
+  const p: Persistence = { storage, jobs, rdb, aof, log: () => {}, close: async () => void closed++ };
   installPersistence(e, p);
   let exits = 0;
   e.onShutdown = () => void exits++;

@@ -67,16 +67,21 @@ function parseShutdown(argv: string[]): ShutdownFlags {
 async function shutdown(c: Client, flags: ShutdownFlags): Promise<Reply> {
   const engine = c.engine;
   const p = engine.persistence;
+  const log = p?.log ?? (() => {});
+  log({ level: 'warning', message: 'User requested shutdown...' });
   let mustSave = flags.save || (!flags.nosave && p !== undefined && p.rdb.hasSaveRules);
   if (engine.loading) mustSave = false;
   if (p !== undefined) {
+    if (p.rdb.bgsaveInProgress) log({ level: 'warning', message: 'There is a child saving an .rdb. Killing it!' });
     p.rdb.killBgsave();
     if (p.aof !== undefined && !(await p.aof.prepareShutdown(flags.force))) throw SHUTDOWN_FAILED;
   }
   if (mustSave) {
+    log({ level: 'notice', message: 'Saving the final RDB snapshot before exiting.' });
     try {
       await persistenceOf(engine).rdb.saveNow();
     } catch {
+      log({ level: 'warning', message: flags.force ? 'Error trying to save the DB. Exit anyway.' : "Error trying to save the DB, can't exit." });
       if (!flags.force) throw SHUTDOWN_FAILED;
     }
   }

@@ -121,8 +121,12 @@ export function createAof(
         log({ level: 'warning', message: "Writing initial AOF, can't exit." });
         return false;
       }
+      if (ctx.rewrite !== undefined) log({ level: 'warning', message: 'There is a child rewriting the AOF. Killing it!' });
       rw.kill();
-      if (ctx.state !== 'off') await commit.flush().catch(() => {});
+      if (ctx.state !== 'off') {
+        log({ level: 'notice', message: 'Calling fsync() on the AOF file.' });
+        await commit.flush().catch(() => {});
+      }
       return true;
     },
     replaceDataset: (scratch, swap) => replaceDataset(ctx, wp, rw, scratch, swap),

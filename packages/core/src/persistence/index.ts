@@ -68,7 +68,7 @@ export async function attachPersistence(
   }
 
   const jobs: BackgroundJobs = { child: null };
-  const rdb = createRdbFile(engine, storage, jobs, options.snapshot);
+  const rdb = createRdbFile(engine, storage, jobs, options.snapshot, log);
   const aof = createAof(engine, storage, jobs, manifest, { ...options, log });
   if (appendonly) await aof.openOnStart(summary);
 
@@ -92,6 +92,7 @@ export async function attachPersistence(
     rdb,
     aof,
     loaded,
+    log,
     close() {
       closing ??= (async () => {
         rdb.close();

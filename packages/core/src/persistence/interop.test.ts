@@ -70,7 +70,7 @@ describe.runIf(redisAvailable())('RDB files with redis-server 7.0.15', () => {
         const jobs = { child: null };
         const queue: Array<() => void> = [];
         const rdb = createRdbFile(e, storage, jobs, { schedule: (fn) => void queue.push(fn), sliceMs: 0, clock: () => 0 });
-        installPersistence(e, { storage, jobs, rdb, aof: undefined, close: async () => rdb.close() });
+        installPersistence(e, { storage, jobs, rdb, aof: undefined, log: () => {}, close: async () => rdb.close() });
         const c = e.connect();
         for (const argv of before) c.exec(argv);
         const atStart = stateOf(e);

@@ -13,6 +13,7 @@ import { encodingOf, shape } from '../rdb/testing.ts';
 import { createMemoryStorage, type MemoryStorage } from '../storage/memory.ts';
 import { createRdbFile, installPersistence, persistenceOf } from './rdb-file.ts';
 import type { BackgroundJobs, Persistence } from './types.ts';
+import type { AofLog } from './aof-load.ts';
 
 const T0 = 1_795_000_000_000;
 const MISCONF = "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -31,6 +32,8 @@ interface Setup {
   step(): boolean;
   advance(ms: number): void;
   info(field: string): string;
+  /** Log lines so far, as `level message`. */
+  logs: string[];
 }
 
 function setup(config: Record<string, string> = {}): Setup {
@@ -40,12 +43,14 @@ function setup(config: Record<string, string> = {}): Setup {
   const storage = createMemoryStorage();
   const jobs: BackgroundJobs = { child: null };
   const queue: Array<() => void> = [];
-  const rdb = createRdbFile(e, storage, jobs, { schedule: (fn) => void queue.push(fn), sliceMs: 0, clock: () => 0 });
-  const p: Persistence = { storage, jobs, rdb, aof: undefined, close: async () => rdb.close() };
+  const logs: string[] = [];
+  const log: AofLog = ({ level, message }) => void logs.push(`${level} ${message}`);
+  const rdb = createRdbFile(e, storage, jobs, { schedule: (fn) => void queue.push(fn), sliceMs: 0, clock: () => 0 }, log);
+  const p: Persistence = { storage, jobs, rdb, aof: undefined, log, close: async () => rdb.close() };
   installPersistence(e, p);
   const tick = () => new Promise((res) => setTimeout(res, 0));
   return {
-    e, c, storage, p, jobs,
+    e, c, storage, p, jobs, logs,
     r: async (...argv) => show(await c.exec(argv)),
     async settle() {
       for (let i = 0; i < 20; i++) {
@@ -220,6 +225,46 @@ describe('failures and MISCONF', () => {
     expect(await s.r('SAVE')).toBe('-ERR');
     expect(s.info('rdb_changes_since_last_save')).toBe('1');
     expect(await s.r('LASTSAVE')).toBe(last);
+  });
+});
+
+describe('log lines (what redis-server logs for the same saves)', () => {
+  it('logs each save, its failure and its cause, and a shutdown refused for it', async () => {
+    const s = setup();
+    await s.r('SET', 'x', '1');
+    await s.r('SAVE');
+    await s.r('BGSAVE');
+    await s.settle();
+    expect(s.logs.splice(0)).toEqual([
+      'notice DB saved on disk',
+      'notice Background saving started',
+      'notice DB saved on disk',
+      'notice Background saving terminated with success',
+    ]);
+    s.storage.setFull(true);
+    await s.r('SAVE');
+    await s.r('BGSAVE');
+    await s.settle();
+    expect(s.logs.splice(0)).toEqual([
+      'warning Write error saving DB on disk: No space left on device',
+      'notice Background saving started',
+      'warning Write error saving DB on disk: No space left on device',
+      'warning Background saving error',
+    ]);
+    // "Check logs", SHUTDOWN says: they now say why.
+    expect(await s.r('SHUTDOWN')).toBe('-ERR Errors trying to SHUTDOWN. Check logs.');
+    expect(s.logs.splice(0)).toEqual([
+      'warning User requested shutdown...',
+      'notice Saving the final RDB snapshot before exiting.',
+      'warning Write error saving DB on disk: No space left on device',
+      "warning Error trying to save the DB, can't exit.",
+    ]);
+    // A BGSAVE killed by FLUSHALL is no error.
+    s.storage.setFull(false);
+    await s.r('BGSAVE');
+    await s.r('FLUSHALL');
+    await s.settle();
+    expect(s.logs.filter((l) => l.startsWith('warning'))).toEqual([]);
   });
 });
 

@@ -22,8 +22,10 @@ import {
 import { Status } from '../reply/reply.ts';
 import { createMemoryStorage } from '../storage/memory.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { AofLog } from './aof-load.ts';
+import { strerror } from './aof-context.ts';
 import { createRdbLoader } from './load.ts';
-import { activeSnapshot, snapshotSync, startSnapshot, type Snapshot, type SnapshotOptions } from './snapshot.ts';
+import { activeSnapshot, snapshotSync, SnapshotAborted, startSnapshot, type Snapshot, type SnapshotOptions } from './snapshot.ts';
 import type { BackgroundJobs, Persistence, RdbPersistence } from './types.ts';
 
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, the cron waits this long before retrying. */
@@ -42,6 +44,8 @@ export function createRdbFile(
   jobs: BackgroundJobs,
   /** How BGSAVE's snapshots slice their work (tests pass their own scheduler). */
   snapshotOptions: SnapshotOptions = {},
+  /** Redis's lines about saves ("DB saved on disk", "Write error saving DB on disk: ..."). */
+  log: AofLog = () => {},
 ): RdbPersistence {
   const nowSec = (): number => Math.floor(engine.now() / 1000);
   let lastSave = Math.floor(engine.stats.startedAt / 1000);
@@ -60,9 +64,17 @@ export function createRdbFile(
   const fileName = (): string => engine.config.value('dbfilename') as string;
   const hasRules = (): boolean => (engine.config.value('save') as string) !== '';
 
+  /** Writes dbfilename after the writes before it, logging the outcome as rdbSave does. */
   function write(data: AsyncIterable<Uint8Array>): Promise<void> {
     const name = fileName();
-    const run = writes.then(() => storage.writeAtomic(name, data));
+    const run = writes.then(() => storage.writeAtomic(name, data)).then(
+      () => log({ level: 'notice', message: 'DB saved on disk' }),
+      (e: unknown) => {
+        // A killed BGSAVE (FLUSHALL, SHUTDOWN) is no write error.
+        if (!(e instanceof SnapshotAborted)) log({ level: 'warning', message: `Write error saving DB on disk: ${strerror(e)}` });
+        throw e;
+      },
+    );
     writes = run.catch(() => {});
     return run;
   }
@@ -84,10 +96,13 @@ export function createRdbFile(
         engine.dirty = Math.max(0, engine.dirty - dirtyBefore);
         lastSave = nowSec();
         status = 'ok';
+        log({ level: 'notice', message: 'Background saving terminated with success' });
       } else {
         status = 'err';
+        log({ level: 'warning', message: 'Background saving error' });
       }
     };
+    log({ level: 'notice', message: 'Background saving started' });
     write(snap.chunks).then(() => done(true), () => done(false));
   }
 
@@ -282,6 +297,7 @@ export function persistenceOf(engine: Engine): Persistence {
     jobs,
     rdb,
     aof: undefined,
+    log: () => {},
     close: async () => rdb.close(),
   };
   installPersistence(engine, p, { cron: false });

@@ -18,6 +18,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { ReplyError } from '../reply/errors.ts';
 import type { Status } from '../reply/reply.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { AofLog } from './aof-load.ts';
 
 /** Redis's child types: a BGSAVE or an AOF rewrite (both run the forkless snapshotter). */
 export type ChildType = 'rdb' | 'aof';
@@ -90,6 +91,8 @@ export interface Persistence {
   readonly jobs: BackgroundJobs;
   readonly rdb: RdbPersistence;
   aof: AofPersistence | undefined;
+  /** Redis's log lines about saving, loading, the AOF and shutdown (the host prints them). */
+  readonly log: AofLog;
   /** Final flush, timers stopped, files closed. The storage stays open (its owner closes it). */
   close(): Promise<void>;
 }
