@@ -65,6 +65,25 @@ describe('openLarder', () => {
     await again.close();
   });
 
+  it('closing during a BGSAVE or a rewrite removes their temporary files before it resolves (a shutdown then leaves none)', async () => {
+    const dir = fresh();
+    // 2 ms per key saved: both snapshots are still running when close() is called.
+    const db = await openLarder({ dir, appendonly: true, save: '', 'rdb-key-save-delay': 2000 });
+    for (let i = 0; i < 200; i++) await db.set(`k${i}`, 'v'.repeat(100));
+    expect(await db.call('BGSAVE')).toBe('Background saving started');
+    await new Promise((r) => setTimeout(r, 50));
+    const all = (): string[] => [...readdirSync(dir), ...readdirSync(join(dir, 'appendonlydir')).map((f) => `appendonlydir/${f}`)];
+    expect(all().some((f) => f.startsWith('temp-'))).toBe(true);
+    await db.close();
+    expect(all().filter((f) => f.includes('temp-'))).toEqual([]);
+    const again = await openLarder({ dir, appendonly: true, save: '', 'rdb-key-save-delay': 2000 });
+    expect(await again.call('BGREWRITEAOF')).toBe('Background append only file rewriting started');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(all().some((f) => f.includes('temp-'))).toBe(true);
+    await again.close();
+    expect(all().filter((f) => f.includes('temp-'))).toEqual([]);
+  });
+
   it('exports a dump.rdb and imports it (or JSON) into another directory, whose AOF then starts from it', async () => {
     const src = await openLarder({ dir: fresh(), save: '' });
     await src.set('s', 'v');

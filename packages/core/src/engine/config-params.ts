@@ -240,8 +240,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'aof-rewrite-incremental-fsync', default: 'yes', parse: boolean },
   { name: 'aof-disable-auto-gc', default: 'no', parse: boolean },
   { name: 'loading-process-events-interval-bytes', default: '2097152', parse: integer(1024n, INT_MAX), hidden: true },
-  // A test knob, as in Redis's own tests: a pause per key loaded (µs; negative: 1 µs once in -N keys).
+  // Test knobs, as in Redis's own tests: a pause per key loaded or saved (µs; negative: 1 µs once in -N keys).
   { name: 'key-load-delay', default: '0', parse: integer(INT_MIN, INT_MAX), hidden: true },
+  { name: 'rdb-key-save-delay', default: '0', parse: integer(INT_MIN, INT_MAX), hidden: true },
   // Not a Redis parameter: DEBUG SET-ACTIVE-EXPIRE's switch, kept here so the cron can read it.
   { name: 'active-expire-enabled', default: 'yes', parse: boolean, hidden: true },
 ];

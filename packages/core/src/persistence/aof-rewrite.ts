@@ -39,6 +39,8 @@ export interface Rewriter {
   cron(): void;
   /** aofDelHistoryFiles. */
   deleteHistory(): Promise<void>;
+  /** Settles when the last rewrite started has ended, a killed one's temporary base removed. */
+  settled(): Promise<void>;
   /** The info fields of the rewrite (aof_rewrite_*, aof_last_bgrewrite_status...). */
   fields(): Array<[string, string | number]>;
 }
@@ -60,6 +62,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
   let delayMinutes = 0;
   let nextAttempt = 0;
   let reopening = false;
+  let lastJob: Promise<void> = Promise.resolve();
 
   function start(): boolean {
     const during = ctx.state;
@@ -111,7 +114,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
 
     let bytes = 0;
     const base = baseChunks(ctx, snap, preamble);
-    job.done = (async () => {
+    job.done = lastJob = (async () => {
       let ok = false;
       try {
         await switched;
@@ -262,6 +265,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       } else if (ctx.state === 'on') autoRewrite();
     },
     deleteHistory,
+    settled: () => lastJob,
     fields: () => [
       ['aof_rewrite_in_progress', ctx.rewrite !== undefined ? 1 : 0],
       ['aof_rewrite_scheduled', self.scheduled ? 1 : 0],

@@ -189,6 +189,7 @@ export function createAof(
       await commit.close();
       await closeFile();
       await ctx.idle();
+      await rw.settled();
     },
   };
 

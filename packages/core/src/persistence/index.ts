@@ -95,12 +95,13 @@ export async function attachPersistence(
     log,
     close() {
       closing ??= (async () => {
-        rdb.close();
+        const rdbClosed = rdb.close();
         const i = engine.cronJobs.indexOf(cron);
         if (i >= 0) engine.cronJobs.splice(i, 1);
         if (engine.durability === durability) engine.durability = undefined;
         engine.configChanged = configChanged;
         await aof.close();
+        await rdbClosed;
       })();
       return closing;
     },

@@ -20,7 +20,7 @@ import { setInfoFields, type InfoFields } from '../engine/info.ts';
 import { createRdbDecoder, type RdbSummary } from '../rdb/decoder.ts';
 import { RdbError } from '../rdb/errors.ts';
 import { limitsFromConfig } from '../rdb/value-decode.ts';
-import { monotonicClock } from './snapshot.ts';
+import { debugDelay } from './snapshot.ts';
 
 export interface RdbLoadOptions {
   /** The RDB is an AOF base (or a pre-7.0 preamble): keep keys whose TTL has passed. */
@@ -52,17 +52,6 @@ export interface RdbLoader {
 /** Redis's log line before its panic, with the key (at most 128 bytes) and database. */
 const duplicatedKey = (key: string, db: number): string =>
   `RDB has duplicated key '${key.slice(0, 128)}' in DB ${db}: Duplicated key found in RDB file`;
-
-/**
- * Redis's debugDelay: `usec` µs of pause (this thread has nothing to yield to mid-load, so it
- * spins, as usleep would block), or for a negative `usec` 1 µs once in -usec calls on average.
- */
-function debugDelay(usec: number, random: () => number): void {
-  if (usec < 0) usec = Math.floor(random() * -usec) === 0 ? 1 : 0;
-  const clock = monotonicClock();
-  const end = clock() + usec / 1000;
-  while (clock() < end);
-}
 
 /**
  * A loader writing into `engine`'s keyspace. Any failure is an RdbError (code CORRUPT) thrown by

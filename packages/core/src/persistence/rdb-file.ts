@@ -234,6 +234,7 @@ export function createRdbFile(
     close() {
       closed = true;
       killBgsave();
+      return writes.then(() => {});
     },
   };
 

@@ -116,10 +116,14 @@ export function snapshotSync(engine: Engine, opts: { aofBase?: boolean } = {}): 
   const chunks: Uint8Array[] = [];
   const dbs = engine.ks.dbs;
   const enc = encoderFor(engine, dbs, (c) => chunks.push(c), opts.aofBase === true);
+  const keyDelay = engine.config.num('rdb-key-save-delay');
   dbs.forEach((db, i) => {
     if (db.keys.size === 0) return;
     enc.selectDb(i, db.keys.size, db.expires.size);
-    for (const [key, e] of db.keys) enc.key(key, e.value, e.expireAt);
+    for (const [key, e] of db.keys) {
+      enc.key(key, e.value, e.expireAt);
+      if (keyDelay !== 0) debugDelay(keyDelay, engine.random);
+    }
   });
   enc.end();
   return chunks;
@@ -135,6 +139,7 @@ export function startSnapshot(engine: Engine, opts: SnapshotOptions = {}): Snaps
   const schedule = opts.schedule ?? defaultScheduler();
   const clock = opts.clock ?? monotonicClock();
   const sliceMs = opts.sliceMs ?? 2;
+  const keyDelay = engine.config.num('rdb-key-save-delay');
 
   const cut = ks.epoch;
   ks.epoch = cut + 1;
@@ -235,7 +240,10 @@ export function startSnapshot(engine: Engine, opts: SnapshotOptions = {}): Snaps
         const [key, e] = r.value;
         // Created after the cut, or its pre-image is written already: nothing to write, but a long
         // run of such keys still counts against the budget.
-        if (e.ver <= cut) write(dbIndex, key, e);
+        if (e.ver <= cut) {
+          write(dbIndex, key, e);
+          if (keyDelay !== 0) debugDelay(keyDelay, engine.random);
+        }
         if (clock() >= deadline) break;
       }
       enc.flush();
@@ -388,6 +396,18 @@ export function defaultScheduler(): (fn: () => void) => void {
     });
   }
   return (scheduler = (fn) => void g.setTimeout(fn, 0));
+}
+
+/**
+ * Redis's debugDelay, behind its test knobs rdb-key-save-delay and key-load-delay: `usec` µs of
+ * pause per key (spun: the thread has nothing to yield to mid-step, as usleep blocks Redis's), or
+ * for a negative `usec` 1 µs once in -usec keys on average.
+ */
+export function debugDelay(usec: number, random: () => number): void {
+  if (usec < 0) usec = Math.floor(random() * -usec) === 0 ? 1 : 0;
+  const clock = monotonicClock();
+  const end = clock() + usec / 1000;
+  while (clock() < end);
 }
 
 export function monotonicClock(): () => number {

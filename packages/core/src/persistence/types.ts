@@ -61,8 +61,11 @@ export interface RdbPersistence {
   writeError(): ReplyError | undefined;
   /** One serverCron tick: save rules and scheduled BGSAVEs. */
   cron(): void;
-  /** Stops timers and any running BGSAVE. */
-  close(): void;
+  /**
+   * Stops timers and any running BGSAVE; resolves once the file writes under way have settled (a
+   * killed BGSAVE's temporary file removed), so that a process exiting after it leaves none behind.
+   */
+  close(): Promise<void>;
 }
 
 /** The AOF side (aof.ts); the AOF helper owns it and may add members. */
