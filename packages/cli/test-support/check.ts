@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { runCheckAofCommand, type CheckHost } from '../src/check/check-aof.ts';
+import { processHost, runCheckAofCommand, type CheckHost } from '../src/check/check-aof.ts';
 import { checkRdbBytes } from '../src/check/check-rdb.ts';
 import { SERVER_LOG_PREFIX } from '../src/check/server-log.ts';
 
@@ -58,13 +58,8 @@ export function bothCheckAof(files: Record<string, Uint8Array>, args: string[], 
   const host: CheckHost = {
     write: (s) => void (stdout += s),
     readLine: () => answer,
-    read: (path) => {
-      try {
-        return new Uint8Array(readFileSync(path));
-      } catch {
-        return { error: 'No such file or directory' };
-      }
-    },
+    // As the CLI reads: the errno's text, and directories as directories.
+    read: (path) => processHost.read(path),
     truncate: (path, size) => (writeFileSync(path, readFileSync(path).subarray(0, size)), true),
   };
   const code = runCheckAofCommand(['redis-check-aof', ...args], host);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisAvailable, startServer } from '../../../core/src/rdb/__fixtures__/redis.mjs';
@@ -156,6 +156,37 @@ describe.skipIf(!available)('check-aof against redis-check-aof 7.0.15', () => {
     same({}, [join(root, 'nothing.aof')]);
     same({}, []);
     same({}, ['--truncate-to-timestamp', '12x', 'f.aof']);
+  });
+
+  it('shows zero for the byte past a full line buffer, where redis-check-aof shows stack garbage', () => {
+    const lines = [`*${'0'.repeat(125)}2`, `*${'9'.repeat(200)}`, `*1\r\n$${'0'.repeat(125)}3`];
+    for (const [i, line] of lines.entries()) {
+      const path = join(root, `long-${i}.aof`);
+      const { theirs, ours } = bothCheckAof({ [path]: Buffer.from(`*1\r\n$3\r\nabc\r\n${line}\r\n`, 'latin1') }, [path]);
+      expect(theirs.stdout).toMatch(/Expected \\r\\n, got: 00/);
+      theirs.stdout = theirs.stdout.replace(/(Expected \\r\\n, got: 00)(ffffff)?[0-9a-f]{2}$/m, '$100');
+      expect(ours).toEqual(theirs);
+    }
+  });
+
+  it('takes a directory for a file, on the command line or in a manifest', () => {
+    const dir = join(root, 'dirs');
+    mkdirSync(join(dir, 'd'), { recursive: true });
+    same({}, [join(dir, 'd')]);
+    // A directory of st_size 0 passes the input probes (an empty file to them).
+    if (statSync('/proc/sys', { throwIfNoEntry: false })?.size === 0) same({}, ['/proc/sys']);
+    for (const name of ['d', '""', '.']) {
+      const manifest = join(dir, 'm');
+      same({ [manifest]: Buffer.from(`file ${name} seq 1 type b\n`) }, [manifest]);
+    }
+  });
+
+  it('compares and echoes timestamps past 2^53 exactly, as long longs', () => {
+    const path = join(root, 'big-ts.aof');
+    const aof = Buffer.from('*1\r\n$1\r\na\r\n#TS:9007199254740993\r\n*1\r\n$1\r\nb\r\n');
+    for (const ts of ['9007199254740992', '9007199254740993', '9223372036854775807', '-9223372036854775808']) {
+      same({ [path]: aof }, ['--truncate-to-timestamp', ts, path]);
+    }
   });
 
   it('differs only by one line when an RDB base is damaged inside (7.0.15 exits in the RDB check)', () => {

@@ -6,7 +6,7 @@
  * One pass, as the C tool: `--fix` asks "Continue? [y/N]: " halfway, so the output printed up to
  * the question is written out (showPrompt) before the answer is read, and the rest after the run.
  */
-import { readFileSync, readSync, truncateSync } from 'node:fs';
+import { readFileSync, readSync, statSync, truncateSync } from 'node:fs';
 import { runCheckAof } from '@larder/core/aof';
 import { checkRdbBytes } from './check-rdb.ts';
 import { serverLog } from './server-log.ts';
@@ -48,7 +48,9 @@ export const processHost: CheckHost = {
       const b = readFileSync(path);
       return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
     } catch (e) {
-      return { error: strerror(e) };
+      // The C tool opens a directory for reading (only reads fail) and looks at its st_size.
+      const dir = (e as { code?: string }).code === 'EISDIR' ? statSync(path, { throwIfNoEntry: false }) : undefined;
+      return dir ? { error: strerror(e), dirSize: dir.size } : { error: strerror(e) };
     }
   },
   truncate(path, size) {

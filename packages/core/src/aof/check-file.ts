@@ -12,7 +12,7 @@
  * to command, and file to file); for the `$` line it is zero (the payload read in between reuses
  * the slot). That is what 7.0.15 prints in every case we compared.
  */
-import { fgetsEnd, NO_LINE, strtolEnd, strtolRange, strtol } from './clib.ts';
+import { fgetsEnd, NO_LINE, strtolEnd, strtolExact, strtolRange, strtol } from './clib.ts';
 
 /** Thrown to end the run with exit(code); the output so far is the tool's stdout. */
 export class CheckExit {
@@ -24,8 +24,12 @@ export type CheckVerdict = 'ok' | 'empty' | 'truncated' | 'timestamp-truncated';
 
 /** Effects the tool performs, given by the host (a CLI: files, stdin). */
 export interface CheckAofIo {
-  /** The file's bytes, or the strerror text when it cannot be opened ("No such file or directory"). */
-  read(path: string): Uint8Array | { error: string };
+  /**
+   * The file's bytes, or the strerror text when it cannot be read ("No such file or directory").
+   * A directory also gives `dirSize`, its st_size: fopen(path, "r") opens a directory (its reads
+   * fail, EISDIR), and the tool's input probes act on that size before reading.
+   */
+  read(path: string): Uint8Array | { error: string; dirSize?: number };
   /** ftruncate; false when it failed. */
   truncate(path: string, size: number): boolean;
   /** The line typed at "Continue? [y/N]: ", or null at end of input. */
@@ -46,8 +50,8 @@ export class CheckState {
   out = '';
   /** `line`: counts every "\r\n" consumed; starts at 1, never reset between files. */
   line = 1;
-  /** `to_timestamp`; 0 = not in truncate-to-timestamp mode. */
-  toTimestamp = 0;
+  /** `to_timestamp`, a long long (exact past 2^53); 0 = not in truncate-to-timestamp mode. */
+  toTimestamp = 0n;
   /** The static error buffer: set once, printed after the scan. */
   private error = '';
   private epos = 0;
@@ -109,7 +113,7 @@ export class CheckState {
     if (this.eof && multi !== 0 && this.error === '') this.fail('Reached EOF before reading EXEC for MULTI');
     if (this.error !== '') this.print(`${this.error}\n`);
     const diff = size - pos;
-    if (diff === 0 && this.toTimestamp !== 0) {
+    if (diff === 0 && this.toTimestamp !== 0n) {
       this.print(`Truncate nothing in AOF ${name} to timestamp ${this.toTimestamp}\n`);
       return 'ok';
     }
@@ -187,7 +191,9 @@ export class CheckState {
     }
     const n = strtol(buf, 1, 128);
     const value = strtolRange || Math.abs(n) > Number.MAX_SAFE_INTEGER ? exact(buf) : BigInt(n);
-    if (!this.newline(buf[strtolEnd]!, buf[strtolEnd + 1]!)) return null;
+    // A number filling the whole buffer (127 bytes) ends at its NUL, and the byte shown after it
+    // lies past the buffer, in memory Redis never set ("1f" in 7.0.15): shown as zero.
+    if (!this.newline(buf[strtolEnd]!, buf[strtolEnd + 1] ?? 0)) return null;
     return value;
   }
 
@@ -236,8 +242,8 @@ export class CheckState {
     if (end - from < 1023 && data[end - 1] !== 0x0a) this.eof = true;
     this.p = end;
     const t = this.toTimestamp;
-    if (t === 0 || end - from < 4 || data[from + 1] !== 0x54 || data[from + 2] !== 0x53 || data[from + 3] !== 0x3a) return true;
-    const ts = strtol(data, from + 4, end);
+    if (t === 0n || end - from < 4 || data[from + 1] !== 0x54 || data[from + 2] !== 0x53 || data[from + 3] !== 0x3a) return true;
+    const ts = strtolExact(data, from + 4, end);
     if (strtolRange || strtolEnd >= end || data[strtolEnd] !== 0x0d) {
       this.print('Invalid timestamp annotation\n');
       throw new CheckExit(1);

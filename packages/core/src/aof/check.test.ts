@@ -12,13 +12,20 @@ const X = cmd('EXEC');
 const rdb = (n: number): string => 'REDIS0010' + 'r'.repeat(n - 9);
 const RDB_OUTPUT = '[offset 0] Checking RDB file x\n\\o/ RDB looks OK! \\o/\n';
 
-/** An in-memory directory for the tool; the RDB checker accepts anything starting with "REDIS". */
-function memfs(files: Record<string, string>, answers: string[] = []) {
-  const fs = new Map(Object.entries(files).map(([k, v]) => [k, bytes(v)]));
+/**
+ * An in-memory directory for the tool; the RDB checker accepts anything starting with "REDIS".
+ * A number stands for a directory with that st_size.
+ */
+function memfs(files: Record<string, string | number>, answers: string[] = []) {
+  const fs = new Map(Object.entries(files).map(([k, v]) => [k, typeof v === 'number' ? v : bytes(v)]));
   const io: CheckAofIo = {
-    read: (path) => fs.get(path) ?? { error: 'No such file or directory' },
+    read: (path) => {
+      const f = fs.get(path);
+      if (typeof f === 'number') return { error: 'Is a directory', dirSize: f };
+      return f ?? { error: 'No such file or directory' };
+    },
     truncate(path, size) {
-      fs.set(path, fs.get(path)!.slice(0, size));
+      fs.set(path, (fs.get(path) as Uint8Array).slice(0, size));
       return true;
     },
     readLine: () => answers.shift() ?? null,
@@ -27,7 +34,7 @@ function memfs(files: Record<string, string>, answers: string[] = []) {
       return data[5] === 0x30 ? { ok: true, end, output: RDB_OUTPUT.replace('x', name) } : { ok: false, output: '--- RDB ERROR DETECTED ---\n' };
     },
   };
-  const size = (path: string) => fs.get(path)!.length;
+  const size = (path: string) => (fs.get(path) as Uint8Array).length;
   return { io, size, run: (...args: string[]) => runCheckAof(['redis-check-aof', ...args], io) };
 }
 
@@ -64,6 +71,10 @@ describe('redis-check-aof on one file', () => {
     ['a command cut in its name', `${P}*1\r\n$4\r\nPI`, '0x              16: Expected to read 6 bytes, got 2 bytes\n' + analyzed('f.aof', 24, 14, 6) + notValid('f.aof'), 1],
     ['a blank line', `${P}\r\n`, 'AOF f.aof format error\n' + analyzed('f.aof', 16, 14, 4) + notValid('f.aof'), 1],
     ['an empty file', '', 'AOF f.aof is empty\n', 0],
+    // A number filling the 128-byte line buffer: the byte shown past it lies outside the buffer
+    // (Redis prints stack garbage there, "1f" in 7.0.15's build); we show it as zero.
+    ['a 127-byte "*" line', `*1\r\n$3\r\nabc\r\n*${'0'.repeat(125)}2\r\n`, '0x               d: Expected \\r\\n, got: 0000\n' + analyzed('f.aof', 142, 13, 4) + notValid('f.aof'), 1],
+    ['a 127-byte "$" line', `*1\r\n$${'0'.repeat(125)}3\r\n`, '0x               4: Expected \\r\\n, got: 0000\n' + analyzed('f.aof', 133, 0, 2) + notValid('f.aof'), 1],
   ])('%s', (_what, content, expected, code) => {
     const { run } = memfs({ 'f.aof': content });
     expect(run('f.aof')).toEqual({ stdout: OLD + expected, exitCode: code });
@@ -126,6 +137,25 @@ describe('redis-check-aof arguments', () => {
   it('reads an empty or blank-led timestamp as strtol does', () => {
     expect(memfs({ 'f.aof': P }).run('--truncate-to-timestamp', '', 'f.aof').stdout).toBe(OLD + analyzed('f.aof', 14, 14, 4) + 'AOF f.aof is valid\n');
     expect(memfs({ 'f.aof': P }).run('--truncate-to-timestamp', ' 5', 'f.aof').stdout).toBe(OLD + 'Truncate nothing in AOF f.aof to timestamp 5\nAOF f.aof is valid\n');
+  });
+
+  // Redis holds the target and the annotations as long longs: exact past 2^53.
+  it('compares and echoes timestamps past 2^53 exactly', () => {
+    const ts = `${P}#TS:9007199254740993\r\n${P}`;
+    const fs = memfs({ 'f.aof': ts });
+    expect(fs.run('--truncate-to-timestamp', '9007199254740992', 'f.aof')).toEqual({
+      stdout: OLD + 'Successfully truncated AOF f.aof to timestamp 9007199254740992\n',
+      exitCode: 0,
+    });
+    expect(fs.size('f.aof')).toBe(14);
+    for (const t of ['9007199254740993', '9223372036854775807']) {
+      expect(memfs({ 'f.aof': ts }).run('--truncate-to-timestamp', t, 'f.aof').stdout).toBe(
+        `${OLD}Truncate nothing in AOF f.aof to timestamp ${t}\nAOF f.aof is valid\n`,
+      );
+    }
+    expect(memfs({ 'f.aof': ts }).run('--truncate-to-timestamp', '-9223372036854775808', 'f.aof').stdout).toBe(
+      `${OLD}Successfully truncated AOF f.aof to timestamp -9223372036854775808\n`,
+    );
   });
 
   it('refuses a malformed annotation in timestamp mode only', () => {
@@ -203,6 +233,20 @@ describe('redis-check-aof on a multi-part AOF', () => {
       stdout: 'Start checking Multi Part AOF\nStart to check INCR files.\nCannot open file d/i.aof: No such file or directory, aborting...\n',
       exitCode: 1,
     });
+  });
+
+  // What 7.0.15 prints for an ext4 directory (st_size 4096) and /proc/sys (st_size 0): fopen(.., "r")
+  // opens a directory and only its reads fail, so the input probes pass it (or stop at "Cannot
+  // read"), and the check's fopen(.., "r+") is what refuses it.
+  it('takes a directory for a file as redis-check-aof does', () => {
+    expect(memfs({ d: 4096 }).run('d')).toEqual({ stdout: 'Cannot read file: d\n', exitCode: 1 });
+    expect(memfs({ d: 0 }).run('d')).toEqual({ stdout: `${OLD}Cannot open file d: Is a directory, aborting...\n`, exitCode: 1 });
+    for (const [name, path] of [['d', './d'], ['""', './'], ['.', './.']]) {
+      expect(memfs({ m: `file ${name} seq 1 type b\n`, [path!]: 4096 }).run('m')).toEqual({
+        stdout: `${MP}Cannot open file ${path}: Is a directory, aborting...\n`,
+        exitCode: 1,
+      });
+    }
   });
 
   it('logs manifest errors through serverLog, and takes any "file" line as a manifest', () => {

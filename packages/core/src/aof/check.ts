@@ -10,7 +10,7 @@
  * base and incrs (never history) are checked in order, files named relative to the manifest's
  * directory; only the last one may be cut by --fix or --truncate-to-timestamp.
  */
-import { fgetsEnd, NO_LINE, strtol, strtolEnd, strtolRange } from './clib.ts';
+import { fgetsEnd, NO_LINE, strtolEnd, strtolExact, strtolRange } from './clib.ts';
 import { CheckExit, CheckState, type CheckAofIo, type CheckVerdict } from './check-file.ts';
 import { ManifestError } from './errors.ts';
 import { decodeManifest } from './manifest.ts';
@@ -119,11 +119,11 @@ function printVerdict(v: CheckVerdict, name: string, kind: string, state: CheckS
   } else state.print(`Successfully truncated AOF ${name}\n`);
 }
 
-/** strtol over the whole argument; junk after the number or overflow is refused. */
-function parseTimestamp(arg: string, state: CheckState): number {
+/** strtoll over the whole argument; junk after the number or overflow is refused. */
+function parseTimestamp(arg: string, state: CheckState): bigint {
   const bytes = new Uint8Array(arg.length + 1);
   for (let i = 0; i < arg.length; i++) bytes[i] = arg.charCodeAt(i) & 0xff;
-  const ts = strtol(bytes, 0, bytes.length);
+  const ts = BigInt(strtolExact(bytes, 0, bytes.length));
   if (strtolRange || bytes[strtolEnd] !== 0) {
     state.print('Invalid timestamp, aborting...\n');
     throw new CheckExit(1);
@@ -134,6 +134,12 @@ function parseTimestamp(arg: string, state: CheckState): number {
 /** fileIsManifest: some line that is not a comment starts with "file". */
 function isManifest(path: string, state: CheckState): boolean {
   const data = open(path, state);
+  if (typeof data === 'number') {
+    // A directory: size 0 (as in /proc) is an empty file, not read; else the first fgets fails.
+    if (data === 0) return false;
+    state.print(`Cannot read file: ${path}\n`);
+    throw new CheckExit(1);
+  }
   let p = 0;
   for (;;) {
     const end = fgetsEnd(data, p, data.length, 1025, true);
@@ -145,15 +151,20 @@ function isManifest(path: string, state: CheckState): boolean {
   }
 }
 
-/** fileIsRDB: at least 8 bytes, starting with "REDIS". */
+/** fileIsRDB: at least 8 bytes, starting with "REDIS". A directory is not (its fread fails). */
 function isRdb(path: string, state: CheckState): boolean {
   const data = open(path, state);
-  return data.length >= 8 && data[0] === 0x52 && data[1] === 0x45 && data[2] === 0x44 && data[3] === 0x49 && data[4] === 0x53;
+  return typeof data !== 'number' && data.length >= 8 && data[0] === 0x52 && data[1] === 0x45 && data[2] === 0x44 && data[3] === 0x49 && data[4] === 0x53;
 }
 
-function open(path: string, state: CheckState): Uint8Array {
+/**
+ * fopen(path, "r") for the input probes: the bytes, or a directory's st_size (it opens; only the
+ * check's fopen(path, "r+") refuses it, with ", aborting..."). Exits when it cannot be opened.
+ */
+function open(path: string, state: CheckState): Uint8Array | number {
   const data = state.io.read(path);
   if (data instanceof Uint8Array) return data;
+  if (data.dirSize !== undefined) return data.dirSize;
   state.print(`Cannot open file ${path}: ${data.error}\n`);
   throw new CheckExit(1);
 }

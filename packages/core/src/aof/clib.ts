@@ -7,6 +7,7 @@
 
 const LONG_MAX = 9223372036854775807n;
 const LONG_MIN = -9223372036854775808n;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** isspace() in the C locale. */
 export function isSpace(c: number): boolean {
@@ -54,6 +55,15 @@ export function strtol(buf: Uint8Array, from: number, to: number): number {
 export function atoi(buf: Uint8Array, from: number, to: number): number {
   const v = strtolBig(buf, from, to);
   return typeof v === 'number' ? v | 0 : Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * strtol (or strtoll, atoll: the same on LP64) exactly, for values C holds as long long: a number
+ * while that is exact, a bigint past 2^53. Sets `strtolEnd` and `strtolRange` as strtol does.
+ */
+export function strtolExact(buf: Uint8Array, from: number, to: number): number | bigint {
+  const v = strtolBig(buf, from, to);
+  return typeof v === 'number' || v > MAX_SAFE || v < -MAX_SAFE ? v : Number(v);
 }
 
 /** strtol's value: a number when it has at most 15 digits (exact), a bigint otherwise. */

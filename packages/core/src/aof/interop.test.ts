@@ -282,6 +282,9 @@ describe.skipIf(!available)('damaged files: our redis-check-aof against redis-ch
     ['seq 0', `file ${INCR} seq 0 type i\n`],
     ['unbalanced quote', `file "${INCR} seq 1 type i\n`],
     ['base is the incr, read twice', `file ${INCR} seq 1 type b\nfile ${INCR} seq 1 type i\n`],
+    ['seqs past 2^53', `file ${INCR} seq 9007199254740992 type i\nfile ${INCR} seq 9007199254740993 type i\n`],
+    ['seqs up to LLONG_MAX', `file ${INCR} seq 9223372036854775806 type i\nfile ${INCR} seq 9223372036854775807 type i\n`],
+    ['seq clamped to LLONG_MAX', `file ${INCR} seq 9223372036854775807 type i\nfile ${INCR} seq 99999999999999999999 type i\n`],
   ])('manifest: %s', (_what, manifest) => {
     const dir = aofDir(bytes(S));
     writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), manifest, 'latin1');

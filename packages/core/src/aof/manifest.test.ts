@@ -65,6 +65,8 @@ describe('decodeManifest', () => {
     ['gaps in incr seqs', `${L}\nfile appendonly.aof.3.incr.aof seq 3 type i\n`],
     ['a line of exactly 1024 bytes', `${L}${' '.repeat(980)}\n`],
     ['an empty file name', 'file "" seq 1 type i\n'],
+    ['incr seqs past 2^53', 'file a seq 9007199254740992 type i\nfile b seq 9007199254740993 type i\n'],
+    ['incr seqs up to LLONG_MAX', 'file a seq 9223372036854775806 type i\nfile b seq 9223372036854775807 type i\n'],
   ])('accepts %s', (_what, text) => {
     expect(() => decodeManifest(text)).not.toThrow();
   });
@@ -84,6 +86,8 @@ describe('decodeManifest', () => {
     ['two bases', 'file a seq 1 type b\nfile a seq 1 type b\n', 'Found duplicate base file information', 2, 'file a seq 1 type b'],
     ['decreasing incr seqs', 'file b seq 2 type i\nfile a seq 1 type i\n', 'Found a non-monotonic sequence number', 2, 'file a seq 1 type i'],
     ['a repeated incr seq', 'file b seq 2 type i\nfile a seq 2 type i\n', 'Found a non-monotonic sequence number', 2, 'file a seq 2 type i'],
+    // atoll clamps to LLONG_MAX.
+    ['an incr seq clamped to the one before', 'file b seq 9223372036854775807 type i\nfile a seq 99999999999999999999 type i\n', 'Found a non-monotonic sequence number', 2, 'file a seq 99999999999999999999 type i'],
     ['a last line without newline', L, 'The AOF manifest file contains too long line'],
     ['a line of 1025 bytes', `${L}${' '.repeat(981)}\n`, 'The AOF manifest file contains too long line'],
     ['seq 0', 'file a seq 0 type i\n', 'Invalid AOF manifest file format', 1, 'file a seq 0 type i'],

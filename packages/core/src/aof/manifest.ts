@@ -18,7 +18,7 @@
  */
 import { bytesToBinary } from '../bytes.ts';
 import { splitArgs } from '../resp/split-args.ts';
-import { asciiBytes, cstrEnd, fgetsEnd, NO_LINE, strtol } from './clib.ts';
+import { asciiBytes, cstrEnd, fgetsEnd, NO_LINE, strtolExact } from './clib.ts';
 import {
   MANIFEST_DUP_BASE,
   MANIFEST_EMPTY,
@@ -64,6 +64,11 @@ export function decodeManifest(input: Uint8Array | string): AofManifest {
   const incrs: AofInfo[] = [];
   let baseSeq = 0;
   let incrSeq = 0;
+  // Seqs stay numbers in AofManifest: the server adds 1 per rewrite and never nears 2^53. But
+  // Redis reads them as long longs (atoll, clamped to LLONG_MAX), and a hand-made manifest may go
+  // past 2^53: `maxSeq` keeps the last incr seq exactly (a bigint only there; number and bigint
+  // compare exactly), so the same manifests pass. What is kept of such a seq is the nearest double.
+  let maxSeq: number | bigint = 0;
   let linenum = 0;
   let pos = 0;
   for (;;) {
@@ -85,7 +90,7 @@ export function decodeManifest(input: Uint8Array | string): AofManifest {
     const argv = splitArgs(line);
     if (argv === null || argv.length < 6 || argv.length % 2 !== 0) throw fail(MANIFEST_INVALID);
     let name: string | undefined;
-    let seq = 0;
+    let seq: number | bigint = 0;
     let type = '';
     for (let i = 0; i < argv.length; i += 2) {
       const key = argv[i]!.toLowerCase();
@@ -95,22 +100,24 @@ export function decodeManifest(input: Uint8Array | string): AofManifest {
         if (name.includes('/') || name.includes('\\')) throw fail(MANIFEST_PATH);
       } else if (key === 'seq') {
         const bytes = asciiBytes(value);
-        seq = strtol(bytes, 0, bytes.length);
+        seq = strtolExact(bytes, 0, bytes.length);
       } else if (key === 'type') {
         type = value.length > 0 && value[0] !== '\0' ? value[0]! : '';
       }
     }
     if (name === undefined || seq === 0 || type === '') throw fail(MANIFEST_INVALID);
+    const n = Number(seq);
     if (type === 'b') {
       if (base !== null) throw fail(MANIFEST_DUP_BASE);
-      base = { name, seq, type };
-      baseSeq = seq;
+      base = { name, seq: n, type };
+      baseSeq = n;
     } else if (type === 'h') {
-      history.push({ name, seq, type });
+      history.push({ name, seq: n, type });
     } else if (type === 'i') {
-      if (seq <= incrSeq) throw fail(MANIFEST_NON_MONOTONIC);
-      incrs.push({ name, seq, type });
-      incrSeq = seq;
+      if (seq <= maxSeq) throw fail(MANIFEST_NON_MONOTONIC);
+      incrs.push({ name, seq: n, type });
+      incrSeq = n;
+      maxSeq = seq;
     } else {
       throw fail(MANIFEST_UNKNOWN_TYPE);
     }
