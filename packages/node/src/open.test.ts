@@ -67,21 +67,25 @@ describe('openLarder', () => {
 
   it('closing during a BGSAVE or a rewrite removes their temporary files before it resolves (a shutdown then leaves none)', async () => {
     const dir = fresh();
-    // 2 ms per key saved: both snapshots are still running when close() is called.
+    // 2 ms per key saved: each snapshot takes about a second, still running when close() is called.
     const db = await openLarder({ dir, appendonly: true, save: '', 'rdb-key-save-delay': 2000 });
-    for (let i = 0; i < 200; i++) await db.set(`k${i}`, 'v'.repeat(100));
-    expect(await db.call('BGSAVE')).toBe('Background saving started');
-    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 500; i++) await db.set(`k${i}`, 'v'.repeat(100));
     const all = (): string[] => [...readdirSync(dir), ...readdirSync(join(dir, 'appendonlydir')).map((f) => `appendonlydir/${f}`)];
-    expect(all().some((f) => f.startsWith('temp-'))).toBe(true);
+    const temps = (): string[] => all().filter((f) => f.includes('temp-'));
+    const tempAppears = async (): Promise<void> => {
+      for (const deadline = Date.now() + 10_000; temps().length === 0; await new Promise((r) => setTimeout(r, 5))) {
+        if (Date.now() > deadline) throw new Error('no temporary file appeared');
+      }
+    };
+    expect(await db.call('BGSAVE')).toBe('Background saving started');
+    await tempAppears();
     await db.close();
-    expect(all().filter((f) => f.includes('temp-'))).toEqual([]);
+    expect(temps()).toEqual([]);
     const again = await openLarder({ dir, appendonly: true, save: '', 'rdb-key-save-delay': 2000 });
     expect(await again.call('BGREWRITEAOF')).toBe('Background append only file rewriting started');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(all().some((f) => f.includes('temp-'))).toBe(true);
+    await tempAppears();
     await again.close();
-    expect(all().filter((f) => f.includes('temp-'))).toEqual([]);
+    expect(temps()).toEqual([]);
   });
 
   it('exports a dump.rdb and imports it (or JSON) into another directory, whose AOF then starts from it', async () => {

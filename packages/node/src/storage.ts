@@ -8,6 +8,7 @@
  * the same folder, fsync it, rename(2) it over the target (atomic on POSIX: readers and crashes
  * see the old file or the new), then fsync the folder so the rename itself is durable.
  */
+import { mkdirSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setLatin1Decoder } from '@larder/core';
@@ -71,6 +72,15 @@ export async function createNodeStorage(dir: string, opts: NodeStorageOptions = 
 
   const storage: Storage = {
     description: `node:${root}`,
+
+    ensureFolderSync(name) {
+      check();
+      try {
+        mkdirSync(join(root, name));
+      } catch (e) {
+        if (errnoOf(e) !== 'EEXIST') throw storageError(e, `creating ${name}`);
+      }
+    },
 
     async list() {
       check();

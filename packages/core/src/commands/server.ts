@@ -5,7 +5,8 @@
  */
 import type { Client } from '../engine/client.ts';
 import { infoString } from '../engine/info.ts';
-import { NO_CONFIG_FILE, SYNTAX } from '../reply/errors.ts';
+import { ConfigApplyError } from '../engine/config.ts';
+import { configSetFailed, NO_CONFIG_FILE, SYNTAX } from '../reply/errors.ts';
 import { MapReply, OK, VerbatimString, type Reply } from '../reply/reply.ts';
 import { commandCommand } from './command.ts';
 import { debugCommand } from './debug.ts';
@@ -16,8 +17,18 @@ function configSet(c: Client, argv: string[]): Reply {
   if (argv.length % 2 !== 0) throw SYNTAX;
   const pairs: Array<[string, string]> = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
-  c.engine.config.setMany(pairs);
-  c.engine.configChanged();
+  const config = c.engine.config;
+  const before = pairs.map(([name]) => [name, config.has(name) ? config.text(name) : ''] as const);
+  config.setMany(pairs);
+  try {
+    c.engine.configChanged();
+  } catch (e) {
+    if (!(e instanceof ConfigApplyError)) throw e;
+    // All or none, as Redis restores every value of the call when one cannot be applied.
+    config.setMany(before, true);
+    c.engine.configChanged();
+    throw configSetFailed(e.param, e.message);
+  }
   return OK;
 }
 

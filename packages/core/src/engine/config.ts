@@ -9,6 +9,16 @@ import { CONFIG_PARAMS, type ConfigParam } from './config-params.ts';
 
 export { CONFIG_PARAMS, saveRules, type ConfigParam } from './config-params.ts';
 
+/**
+ * Thrown by a host's configChanged when a new value cannot take effect (Redis's apply functions:
+ * `appendonly yes` whose rewrite cannot start): CONFIG SET restores the old values and fails.
+ */
+export class ConfigApplyError extends Error {
+  constructor(readonly param: string, reason: string) {
+    super(reason);
+  }
+}
+
 export class Config {
   /** Lower-case name or alias → parameter. */
   private readonly byName = new Map<string, ConfigParam>();

@@ -66,6 +66,13 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
 
   function start(): boolean {
     const during = ctx.state;
+    try {
+      ctx.storage.ensureFolderSync?.(ctx.dir);
+    } catch (e) {
+      log({ level: 'warning', message: `Can't open or create append-only dir ${ctx.dir}: ${strerror(e)}` });
+      lastStatus = 'err';
+      return false;
+    }
     if (!wp.drain()) {
       log({ level: 'warning', message: `Can't rewrite the append only file in background: ${strerror(wp.error)}` });
       return false;

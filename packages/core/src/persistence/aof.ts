@@ -11,6 +11,7 @@
 import type { Engine } from '../engine/engine.ts';
 import type { Client } from '../engine/client.ts';
 import { setInfoFields, type InfoFields } from '../engine/info.ts';
+import { ConfigApplyError } from '../engine/config.ts';
 import { openOnServerStart, timestampAnnotation, EMPTY_MANIFEST, type AofManifest, type AofState } from '../aof/index.ts';
 import { asciiBytes } from '../aof/clib.ts';
 import { misconfAof, type ReplyError } from '../reply/errors.ts';
@@ -77,7 +78,11 @@ export function createAof(
       log({ level: 'warning', message: 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.' });
       return;
     }
-    if (!rw.start()) rw.scheduled = true;
+    if (!rw.start()) {
+      ctx.state = 'off';
+      log({ level: 'warning', message: "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error." });
+      throw new ConfigApplyError('appendonly', 'Unable to turn on AOF. Check server logs.');
+    }
   }
 
   /** Closes the detached incr; one that no manifest lists (ctx.unlisted) is removed as well. */

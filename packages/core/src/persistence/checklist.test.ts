@@ -17,7 +17,7 @@ import { show } from '../commands/testing.ts';
 import { encodingOf, shape } from '../rdb/testing.ts';
 import { runCheckAof } from '../aof/check.ts';
 import { createMemoryStorage, type MemoryStorage } from '../storage/memory.ts';
-import type { Storage } from '../storage/storage.ts';
+import { StorageError, type Storage } from '../storage/storage.ts';
 import { attachPersistence, type AttachedPersistence, type AttachOptions } from './index.ts';
 import { snapshotSync } from './snapshot.ts';
 
@@ -663,6 +663,32 @@ describe('aof-multi-part.tcl', () => {
     s.e.cron();
     expect(s.info('aof_rewrite_in_progress')).toBe('1');
     await s.settle();
+    await s.close();
+  });
+
+  it('refuses CONFIG SET appendonly yes and BGREWRITEAOF at once when the AOF dir cannot be created, as Redis', async () => {
+    const inner = createMemoryStorage();
+    const storage: MemoryStorage = {
+      ...inner,
+      ensureFolderSync(name) {
+        throw new StorageError('IO', `creating ${name}: EROFS: read-only file system`);
+      },
+      crash: (torn) => inner.crash(torn),
+    };
+    const s = await boot(storage, { appendonly: 'no', hz: '10' });
+    expect(await s.r('CONFIG', 'SET', 'hz', '20', 'appendonly', 'yes')).toBe(
+      "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.",
+    );
+    // All or none: the other value of the call is back too.
+    expect([s.e.config.text('appendonly'), s.e.config.text('hz')]).toEqual(['no', '10']);
+    expect([s.info('aof_enabled'), s.info('aof_rewrite_scheduled')]).toEqual(['0', '0']);
+    expect(await s.r('BGREWRITEAOF')).toBe('-ERR Can\'t execute an AOF background rewriting. Please check the server logs for more information.');
+    expect([s.info('aof_last_bgrewrite_status'), s.info('aof_rewrites'), s.info('aof_rewrites_consecutive_failures')]).toEqual(['err', '0', '0']);
+    expect(s.logs.filter((l) => l.includes('append-only dir') || l.includes('needs to enable'))).toEqual([
+      "Can't open or create append-only dir appendonlydir: Input/output error",
+      "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.",
+      "Can't open or create append-only dir appendonlydir: Input/output error",
+    ]);
     await s.close();
   });
 

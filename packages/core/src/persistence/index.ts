@@ -8,6 +8,7 @@
  * here (the engine has no per-parameter apply hook); `close()` undoes every installation.
  */
 import type { Durability, Engine } from '../engine/engine.ts';
+import { ConfigApplyError } from '../engine/config.ts';
 import type { Storage } from '../storage/storage.ts';
 import { createAof, type AofOptions, type AofSide } from './aof.ts';
 import { manifestFileName } from '../aof/index.ts';
@@ -107,8 +108,14 @@ export async function attachPersistence(
     },
   };
   installPersistence(engine, p);
-  // applyAppendOnlyConfig after the load: a CONFIG SET appendonly made while loading.
-  aof.applyConfig();
+  // applyAppendOnlyConfig after the load: a CONFIG SET appendonly made while loading. If it
+  // cannot take effect now, it is undone, as a CONFIG SET it failed.
+  try {
+    aof.applyConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigApplyError)) throw e;
+    engine.config.set(e.param, 'no', true);
+  }
   return p;
 }
 

@@ -87,6 +87,9 @@ export const conformanceCases: ReadonlyArray<ConformanceCase> = [
       equal(await s.read('dump.rdb'), undefined, 'read() of a missing file');
       equal(await collect(s.readChunks('dump.rdb')), new Uint8Array(0), 'readChunks() of a missing file');
       if (s.size) equal(await s.size('dump.rdb'), undefined, 'size() of a missing file');
+      // Optional and idempotent: a folder made ahead of the files written into it.
+      s.ensureFolderSync?.('appendonlydir');
+      s.ensureFolderSync?.('appendonlydir');
       await s.close();
     },
   },

@@ -68,6 +68,12 @@ export interface Storage {
   readChunks(name: string): AsyncIterable<Uint8Array>;
   /** A file's size, or undefined if it does not exist. Optional: a load uses it for INFO's loading progress. */
   size?(name: string): Promise<number | undefined>;
+  /**
+   * Creates the folder `name` if missing, synchronously; throws a StorageError when it cannot.
+   * Optional: with it, CONFIG SET appendonly yes and BGREWRITEAOF refuse at once, as Redis's
+   * dirCreateIfMissing before a rewrite, instead of failing in the background.
+   */
+  ensureFolderSync?(name: string): void;
   /** Creates or replaces `name` whole and atomically (see the promises above). */
   writeAtomic(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<void>;
   /** Opens `name` for appending, creating it empty if missing. One open handle per file. */
