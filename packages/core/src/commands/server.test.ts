@@ -214,6 +214,23 @@ describe('CONFIG', () => {
     for (const [argv, want] of steps) expect([argv, plain(c.exec(argv))]).toEqual([argv, want]);
   });
 
+  it('lets enable-protected-configs open dir and dbfilename to everyone, or to local clients only', () => {
+    const refused = (name: string) => ({ err: `ERR CONFIG SET failed (possibly related to argument '${name}') - can't set protected config` });
+    for (const [mode, local, remote] of [['no', false, false], ['local', true, false], ['yes', true, true]] as const) {
+      const e = createEngine({ activeExpire: false, config: { 'enable-protected-configs': mode } });
+      const set = (addr: string) => plain(e.connect({ addr }).exec(['CONFIG', 'SET', 'dbfilename', 'x.rdb']));
+      // In-process clients, and TCP peers on loopback (v4, v6, v4-mapped), are local; others are not.
+      for (const addr of ['127.0.0.1:5000', '[::1]:5000'.replace(/[[\]]/g, ''), '::ffff:127.0.0.1:5000', 'tab:ab12:1']) {
+        expect([mode, addr, set(addr)]).toEqual([mode, addr, local ? OK : refused('dbfilename')]);
+      }
+      expect([mode, set('10.1.2.3:5000')]).toEqual([mode, remote ? OK : refused('dbfilename')]);
+      expect(plain(e.connect().exec(['CONFIG', 'SET', 'enable-protected-configs', 'yes']))).toEqual({
+        err: "ERR CONFIG SET failed (possibly related to argument 'enable-protected-configs') - can't set immutable config",
+      });
+      e.close();
+    }
+  });
+
   it('matches names and aliases with one pattern, each name once across patterns', () => {
     const { c } = setup();
     const pairs = (argv: string[]) => {

@@ -181,6 +181,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'tcp-backlog', default: '511', parse: integer(0n, INT_MAX), immutable: true },
   { name: 'maxclients', default: '10000', parse: integer(1n, UINT_MAX) },
   { name: 'protected-mode', default: 'yes', parse: boolean },
+  // Who may CONFIG SET the protected parameters (dir, dbfilename): nobody, anybody, or clients on
+  // loopback (in-process and browser clients count as local).
+  { name: 'enable-protected-configs', default: 'no', parse: oneOf('no', 'yes', 'local'), immutable: true },
   { name: 'io-threads', default: '1', parse: integer(1n, 128n), immutable: true },
   { name: 'daemonize', default: 'no', parse: boolean, immutable: true },
   { name: 'loglevel', default: 'notice', parse: oneOf('debug', 'verbose', 'notice', 'warning') },

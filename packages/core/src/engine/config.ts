@@ -60,20 +60,26 @@ export class Config {
     this.setMany([[name, value]], initial);
   }
 
+  /** Whether CONFIG SET may change protected parameters for a client (enable-protected-configs). */
+  protectedAllowed(local: boolean): boolean {
+    const v = this.values.get('enable-protected-configs');
+    return v === 'yes' || (v === 'local' && local);
+  }
+
   /**
    * Sets several parameters at once, all or none (Redis 7.0's configSetCommand): the first
    * unknown, immutable/protected or repeated name (an alias and its parameter are distinct
    * entries, as in Redis) fails the whole call, named as given; then the first value that fails
    * to parse, named in lower case. Nothing changes on error.
    */
-  setMany(pairs: ReadonlyArray<readonly [string, string]>, initial = false): void {
+  setMany(pairs: ReadonlyArray<readonly [string, string]>, initial = false, allowProtected = initial): void {
     const seen = new Set<string>();
     const found: Array<[string, ConfigParam, string]> = [];
     for (const [name, value] of pairs) {
       const lower = name.toLowerCase();
       const p = this.byName.get(lower);
       if (!p) throw unknownOption(name);
-      if (!initial && (p.immutable || p.protected)) {
+      if (!initial && (p.immutable || (p.protected && !allowProtected))) {
         throw setFailed(name, p.immutable ? "can't set immutable config" : "can't set protected config");
       }
       if (seen.has(lower)) throw setFailed(name, 'duplicate parameter');
