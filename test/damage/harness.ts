@@ -141,25 +141,33 @@ export interface Live {
   call(argv: string[]): Promise<string>;
   /** SHUTDOWN NOSAVE (the AOF is flushed), resolved once the process is gone. */
   stop(): Promise<void>;
+  /** Its exit code once the process is gone (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** stdout + stderr so far. */
+  output(): string;
+  /** Sends `signal` (SIGKILL unless told) to the process. */
+  kill(signal?: NodeJS.Signals): void;
 }
 
-/** `larder serve` kept running, for writing the directories the tests then damage. */
-export async function liveLarder(dir: string, args: string[]): Promise<Live> {
-  const s = watch(spawn(process.execPath, ['--import', REGISTER, MAIN, 'serve', '--port', '0', '--dir', dir, '--save', '', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }));
-  const ready = /Ready to accept connections on 127\.0\.0\.1:(\d+)/;
-  for (let i = 0; i < 1000 && !ready.test(s.output()); i++) {
-    if (s.proc.exitCode !== null) break;
-    await sleep(20);
+/** How `liveLarder` / `liveRedis` wait: for "Ready to accept connections", or (`loading`) only until the port accepts connections. */
+export interface LiveOptions {
+  loading?: boolean;
+}
+
+/** Waits until `port` accepts a connection or `s` exits; false when it exited or 20 s passed. */
+async function accepting(s: Spawned, port: number): Promise<boolean> {
+  for (let i = 0; i < 1000 && s.proc.exitCode === null; i++) {
+    try {
+      (await RespClient.connect(port)).close();
+      return true;
+    } catch {
+      await sleep(20);
+    }
   }
-  const m = ready.exec(s.output());
-  if (!m) {
-    s.proc.kill('SIGKILL');
-    throw new Error(`larder serve did not start on ${dir}:\n${s.output()}`);
-  }
-  const port = Number(m[1]);
-  const c = await RespClient.connect(port);
+  return false;
+}
+
+function live(s: Spawned, port: number, c: RespClient): Live {
   return {
     port,
     async call(argv) {
@@ -171,7 +179,53 @@ export async function liveLarder(dir: string, args: string[]): Promise<Live> {
       c.close();
       await shutdownNoSave(port, s.exited);
     },
+    exited: s.exited.then(() => s.proc.exitCode),
+    output: s.output,
+    kill: (signal = 'SIGKILL') => void s.proc.kill(signal),
   };
+}
+
+/** `larder serve` kept running, for writing the directories the tests then damage. */
+export async function liveLarder(dir: string, args: string[], opts: LiveOptions = {}): Promise<Live> {
+  const fixed = opts.loading === true ? await freePort() : 0;
+  const s = watch(spawn(process.execPath, ['--import', REGISTER, MAIN, 'serve', '--port', String(fixed), '--dir', dir, '--save', '', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }));
+  const ready = /Ready to accept connections on 127\.0\.0\.1:(\d+)/;
+  if (opts.loading !== true) {
+    for (let i = 0; i < 1000 && !ready.test(s.output()); i++) {
+      if (s.proc.exitCode !== null) break;
+      await sleep(20);
+    }
+  }
+  const m = ready.exec(s.output());
+  if (opts.loading === true ? !(await accepting(s, fixed)) : !m) {
+    s.proc.kill('SIGKILL');
+    throw new Error(`larder serve did not start on ${dir}:\n${s.output()}`);
+  }
+  const port = opts.loading === true ? fixed : Number(m![1]);
+  return live(s, port, await RespClient.connect(port));
+}
+
+/** redis-server kept running, as `liveLarder`. */
+export async function liveRedis(dir: string, args: string[], opts: LiveOptions = {}): Promise<Live> {
+  const port = await freePort();
+  const s = watch(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }));
+  let up = false;
+  if (opts.loading === true) up = await accepting(s, port);
+  else {
+    for (let i = 0; i < 1000 && s.proc.exitCode === null && !up; i++) {
+      up = /Ready to accept connections/.test(s.output());
+      if (!up) await sleep(20);
+    }
+  }
+  if (!up) {
+    s.proc.kill('SIGKILL');
+    throw new Error(`redis-server did not start on ${dir}:\n${s.output()}`);
+  }
+  return live(s, port, await RespClient.connect(port));
 }
 
 /** How a check tool run ended. */
