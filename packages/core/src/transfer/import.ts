@@ -16,7 +16,8 @@
 import { bytesToBinary, concatBytes } from '../bytes.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { loadRdb } from '../persistence/load.ts';
-import { activeSnapshot, defaultScheduler, snapshotSync, startSnapshot } from '../persistence/snapshot.ts';
+import { activeSnapshot, snapshotSync, startSnapshot } from '../persistence/snapshot.ts';
+import { defaultScheduler } from '../persistence/timing.ts';
 import { StorageError } from '../storage/storage.ts';
 import { datasetToJson, loadJson } from './dataset.ts';
 
