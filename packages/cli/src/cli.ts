@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createEngine, ReplyError, setInfoFields, type Engine } from '@larder/core';
+import { startLoading, stopLoading } from '@larder/core/persistence';
 import { parseArgs, USAGE, type Invocation } from './args.ts';
 import { startServer } from './server.ts';
 import { runShell } from './shell.ts';
@@ -78,6 +79,8 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
   const port = engine.config.num('port');
   // Listening before the load, as redis-server: clients connect at once and get LOADING (and
   // INFO's loading_* progress) until the dataset is in, and a taken port fails before the load.
+  // Loading starts now, before the first command can arrive, and ends once the AOF is open.
+  startLoading(engine, 0);
   let listening;
   try {
     listening = await startServer({ engine, port, host });
@@ -87,7 +90,7 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
     engine.close();
     return 1;
   }
-  const opened = await openDir(engine, log);
+  const opened = await openDir(engine, log).finally(() => stopLoading(engine));
   if (opened === undefined) {
     await listening.close();
     engine.close();

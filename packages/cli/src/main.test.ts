@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,18 @@ describe.skipIf(!existsSync(MAIN))('larder binary', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const cli = async (...args: string[]): Promise<string> => (await run('redis-cli', ['-p', String(port), ...args])).stdout;
+    // The very first command the port takes, sent the moment it connects, is refused too: a write
+    // let in before the load began would clash with the file's key (the load then fails).
+    const first = await new Promise<string>((resolve, reject) => {
+      const deadline = Date.now() + 20_000;
+      const attempt = (): void => {
+        const s = connect(port, '127.0.0.1', () => s.write('*3\r\n$3\r\nSET\r\n$2\r\nk7\r\n$5\r\nearly\r\n'));
+        s.on('data', (d: Buffer) => (resolve(d.toString()), s.destroy()));
+        s.on('error', () => (Date.now() > deadline ? reject(new Error('never connected')) : setTimeout(attempt, 1)));
+      };
+      attempt();
+    });
+    expect(first).toBe('-LOADING Redis is loading the dataset in memory\r\n');
     let reply = '';
     for (const deadline = Date.now() + 20_000; !reply.startsWith('LOADING') && Date.now() < deadline; ) {
       reply = await cli('GET', 'k7').catch(() => '');

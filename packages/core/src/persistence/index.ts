@@ -13,7 +13,7 @@ import type { Storage } from '../storage/storage.ts';
 import { createAof, type AofOptions, type AofSide } from './aof.ts';
 import { manifestFileName } from '../aof/index.ts';
 import { aofPath, loadAof, readManifest, upgradeIfNeeded, type AofLog, type AofLoadSummary } from './aof-load.ts';
-import { loadRdb } from './load.ts';
+import { loadRdb, startLoading, stopLoading } from './load.ts';
 import { withFile } from './load-errors.ts';
 import { createRdbFile, installPersistence } from './rdb-file.ts';
 import type { BackgroundJobs, Persistence } from './types.ts';
@@ -23,6 +23,8 @@ export type { AofLog } from './aof-load.ts';
 export type { AofOptions, AofSide } from './aof.ts';
 // For hosts' offline tools (larder export/import): a dataset in, a dataset out.
 export { loadRdb, loadingState } from './load.ts';
+// For hosts that take clients before they attach (larder serve): LOADING from the first command.
+export { startLoading, stopLoading } from './load.ts';
 export { snapshotSync } from './snapshot.ts';
 
 export interface AttachOptions extends AofOptions {
@@ -43,6 +45,17 @@ export interface AttachedPersistence extends Persistence {
 export async function attachPersistence(
   engine: Engine, storage: Storage, options: AttachOptions = {},
 ): Promise<AttachedPersistence> {
+  // Loading from the first read to the AOF's opening: a command in between would change the
+  // dataset under the load, or write what no AOF records.
+  startLoading(engine, 0);
+  try {
+    return await attach(engine, storage, options);
+  } finally {
+    stopLoading(engine);
+  }
+}
+
+async function attach(engine: Engine, storage: Storage, options: AttachOptions): Promise<AttachedPersistence> {
   const log: AofLog = options.log ?? (() => {});
   const appendonly = engine.config.value('appendonly') === 'yes';
   const dir = engine.config.value('appenddirname') as string;

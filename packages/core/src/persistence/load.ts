@@ -20,7 +20,7 @@ import { setInfoFields, type InfoFields } from '../engine/info.ts';
 import { createRdbDecoder, type RdbSummary } from '../rdb/decoder.ts';
 import { RdbError } from '../rdb/errors.ts';
 import { limitsFromConfig } from '../rdb/value-decode.ts';
-import { debugDelay } from './snapshot.ts';
+import { debugDelay } from './timing.ts';
 
 export interface RdbLoadOptions {
   /** The RDB is an AOF base (or a pre-7.0 preamble): keep keys whose TTL has passed. */
@@ -216,6 +216,8 @@ export interface LoadingState {
   keysExpired: number;
   /** ks.expireEnabled before the load, restored after. */
   expireWas: boolean;
+  /** Sessions open (a host's around attachPersistence's around a file's): loading ends with the outermost. */
+  depth: number;
 }
 
 const states = new WeakMap<Engine, LoadingState>();
@@ -225,7 +227,7 @@ export function loadingState(engine: Engine): LoadingState {
   if (s === undefined) {
     const state: LoadingState = (s = {
       loading: false, startTime: 0, totalBytes: 0, loadedBytes: 0, rdbUsedMem: 0,
-      keysLoaded: 0, keysExpired: 0, expireWas: true,
+      keysLoaded: 0, keysExpired: 0, expireWas: true, depth: 0,
     });
     states.set(engine, state);
     setInfoFields(engine, 'persistence', () => loadingFields(engine, state));
@@ -233,17 +235,24 @@ export function loadingState(engine: Engine): LoadingState {
   return s;
 }
 
-/** Starts a loading session (startLoading): one per file set, an AOF's base and incrs together. */
+/**
+ * Starts a loading session (startLoading): one per file set, an AOF's base and incrs together.
+ * Sessions nest: a host serving clients before it attaches persistence, and attachPersistence
+ * itself, open one around the whole start, so no command runs between the loads and the AOF's
+ * opening (redis-server runs none until all of it is done); the progress fields are the innermost's.
+ */
 export function startLoading(engine: Engine, totalBytes: number): void {
   const s = loadingState(engine);
-  s.loading = true;
+  if (s.depth++ === 0) {
+    s.loading = true;
+    s.expireWas = engine.ks.expireEnabled;
+    engine.ks.expireEnabled = false;
+    engine.loading = true;
+  }
   s.startTime = Math.floor(engine.now() / 1000);
   s.totalBytes = totalBytes;
   s.loadedBytes = 0;
   s.rdbUsedMem = 0;
-  s.expireWas = engine.ks.expireEnabled;
-  engine.ks.expireEnabled = false;
-  engine.loading = true;
 }
 
 /** Bytes read so far in this session. */
@@ -253,7 +262,7 @@ export function loadingProgress(engine: Engine, loadedBytes: number): void {
 
 export function stopLoading(engine: Engine): void {
   const s = loadingState(engine);
-  if (!s.loading) return;
+  if (s.depth === 0 || --s.depth > 0) return;
   s.loading = false;
   engine.ks.expireEnabled = s.expireWas;
   engine.loading = false;
