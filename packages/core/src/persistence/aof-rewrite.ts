@@ -127,7 +127,11 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
         await switched;
         const baseName = newBaseFile(ctx.manifest, ctx.name, preamble).name;
         await ctx.storage.writeAtomic(ctx.path(baseName), counting(base, (n) => (bytes += n)));
-        if (job.aborted) return;
+        if (job.aborted) {
+          // Killed once its base was written: no manifest will list that base.
+          await ctx.storage.remove(ctx.path(baseName)).catch(() => {});
+          return;
+        }
         await ctx.enqueue(() => finish(during, preamble, baseName, bytes));
         ok = true;
       } catch (e) {

@@ -93,7 +93,8 @@ export function createAof(
     if (f === undefined && unlisted === undefined) return Promise.resolve();
     return ctx.enqueue(async () => {
       await f?.close();
-      if (unlisted !== undefined) await storage.remove(ctx.path(unlisted));
+      // Listed by now if the rewrite finished while this waited on the queue: then it is data.
+      if (unlisted !== undefined && !ctx.manifest.incrs.some((i) => i.name === unlisted)) await storage.remove(ctx.path(unlisted));
     }).catch(() => {});
   }
 

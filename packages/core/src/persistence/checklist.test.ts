@@ -630,6 +630,63 @@ describe('aof-multi-part.tcl', () => {
     await s3.close();
   });
 
+  /** A storage whose writeAtomic of a name ending in `gate.on` is held, once done, until `gate.release()`. */
+  function gated(inner: MemoryStorage) {
+    const gate = { on: '', held: false, release: () => {} };
+    const storage: MemoryStorage = {
+      ...inner,
+      async writeAtomic(name, data) {
+        await inner.writeAtomic(name, data);
+        if (gate.on === '' || !name.endsWith(gate.on)) return;
+        gate.held = true;
+        await new Promise<void>((r) => (gate.release = r));
+        gate.held = false;
+      },
+      crash: (torn) => inner.crash(torn),
+    };
+    const until = async (): Promise<void> => {
+      for (let i = 0; i < 200 && !gate.held; i++) await tick();
+      expect(gate.held).toBe(true);
+    };
+    return { storage, gate, until };
+  }
+
+  it('CONFIG SET appendonly no while the first rewrite finishes keeps the incr its manifest now lists', async () => {
+    const { storage, gate, until } = gated(createMemoryStorage());
+    const s = await boot(storage, { appendonly: 'no', save: '' });
+    await s.r('SET', 'k', 'v');
+    gate.on = '.manifest';
+    await s.r('CONFIG', 'SET', 'appendonly', 'yes');
+    await s.r('SET', 'during', '1');
+    await until();
+    await s.r('CONFIG', 'SET', 'appendonly', 'no');
+    gate.on = '';
+    gate.release();
+    await s.settle();
+    expect(await manifestOf(s)).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    expect(await aofFiles(storage)).toEqual([`${DIR}/appendonly.aof.1.base.rdb`, `${DIR}/appendonly.aof.1.incr.aof`, MANIFEST]);
+    await s.close();
+    const s2 = await boot(storage.crash(), { save: '' });
+    expect(await s2.r('MGET', 'k', 'during')).toEqual(['v', '1']);
+    await s2.close();
+  });
+
+  it('a rewrite killed after writing its base, before the manifest lists it, removes that base', async () => {
+    const { storage, gate, until } = gated(createMemoryStorage());
+    const s = await boot(storage, { save: '' });
+    await s.r('SET', 'k', 'v');
+    gate.on = '.base.rdb';
+    await s.r('BGREWRITEAOF');
+    await until();
+    expect(await aofFiles(storage)).toContain(`${DIR}/appendonly.aof.2.base.rdb`);
+    await s.r('CONFIG', 'SET', 'appendonly', 'no');
+    gate.on = '';
+    gate.release();
+    await s.settle();
+    expect(await aofFiles(storage)).not.toContain(`${DIR}/appendonly.aof.2.base.rdb`);
+    await s.close();
+  });
+
   it('a start empties an incr the manifest does not list (left by a crash during a first rewrite)', async () => {
     const storage = createMemoryStorage();
     await storage.writeAtomic(`${DIR}/appendonly.aof.1.incr.aof`, new TextEncoder().encode('*3\r\n$3\r\nSET\r\n$5\r\nstale\r\n$1\r\n1\r\n'));
