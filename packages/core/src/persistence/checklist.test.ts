@@ -671,6 +671,27 @@ describe('aof-multi-part.tcl', () => {
     await s2.close();
   });
 
+  it('FLUSHALL with save rules answers once its dump.rdb is written, as Redis after its blocking save', async () => {
+    const { storage, gate, until } = gated(createMemoryStorage());
+    const s = await boot(storage, { appendonly: 'no', save: '3600 1' });
+    await s.r('SET', 'k', 'v');
+    await s.r('SAVE');
+    gate.on = 'dump.rdb';
+    let replied = false;
+    const flushed = s.r('FLUSHALL').then((r) => ((replied = true), r));
+    await until();
+    for (let i = 0; i < 20; i++) await tick();
+    // A crash now would find the old dump.rdb: the FLUSHALL is not acknowledged yet.
+    expect(replied).toBe(false);
+    gate.on = '';
+    gate.release();
+    expect(await flushed).toBe('+OK');
+    const s2 = await boot(storage.crash(), { appendonly: 'no' });
+    expect(await s2.r('DBSIZE')).toBe(0);
+    await s2.close();
+    await s.close();
+  });
+
   it('a rewrite killed after writing its base, before the manifest lists it, removes that base', async () => {
     const { storage, gate, until } = gated(createMemoryStorage());
     const s = await boot(storage, { save: '' });

@@ -94,7 +94,12 @@ async function attach(engine: Engine, storage: Storage, options: AttachOptions):
   const cron = (): void => aof.cron();
   engine.cronJobs.push(cron);
   const durability: Durability = {
-    barrier: (endOfTurn, c) => aof.barrier(endOfTurn, c),
+    barrier(endOfTurn, c) {
+      const logged = aof.barrier(endOfTurn, c);
+      const flushed = rdb.flushSave;
+      if (flushed === undefined) return logged;
+      return logged === undefined ? flushed : Promise.all([logged, flushed]).then(() => {});
+    },
     units: aof.units,
   };
   engine.durability = durability;

@@ -60,6 +60,7 @@ export function createRdbFile(
   let syncSaves = 0;
   let writes: Promise<unknown> = Promise.resolve();
   let closed = false;
+  let flushSave: Promise<void> | undefined;
 
   const fileName = (): string => engine.config.value('dbfilename') as string;
   const hasRules = (): boolean => (engine.config.value('save') as string) !== '';
@@ -181,7 +182,14 @@ export function createRdbFile(
     },
     afterFlushAll() {
       killBgsave();
-      if (hasRules()) saveNow().catch(() => {});
+      if (!hasRules()) return;
+      const saving: Promise<void> = saveNow().catch(() => {}).then(() => {
+        if (flushSave === saving) flushSave = undefined;
+      });
+      flushSave = saving;
+    },
+    get flushSave() {
+      return flushSave;
     },
     killBgsave,
     saveNow,

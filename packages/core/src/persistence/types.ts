@@ -48,6 +48,13 @@ export interface RdbPersistence {
    * rules exist, saves the empty dataset at once, keeping `dirty` as it was (flushAllDataAndResetRDB).
    */
   afterFlushAll(): void;
+  /**
+   * FLUSHALL's save while its file is being written: replies wait for it (the durability barrier),
+   * as Redis answers FLUSHALL only after its blocking rdbSave, so no acknowledged FLUSHALL can be
+   * undone by a crash that finds the old dump.rdb. Resolves either way (Redis answers OK even when
+   * that save fails). Undefined when none is pending.
+   */
+  readonly flushSave: Promise<void> | undefined;
   /** Stops a running BGSAVE without counting it as a failure (killRDBChild). */
   killBgsave(): void;
   /**
