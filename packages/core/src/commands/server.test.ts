@@ -209,6 +209,18 @@ describe('CONFIG', () => {
     ]],
   ];
 
+  it('resets avg_ttl once a db has no volatile key left, as the expire cycle does in Redis', () => {
+    const { e, c, tick } = setup();
+    c.exec(['SET', 'k', 'v', 'EX', '100']);
+    e.cron();
+    const keyspace = () => sections(plain(c.exec(['INFO', 'keyspace'])) as string).get('Keyspace');
+    expect(keyspace()).toEqual([['db0', 'keys=1,expires=1,avg_ttl=100000']]);
+    c.exec(['PERSIST', 'k']);
+    tick(100);
+    e.cron();
+    expect(keyspace()).toEqual([['db0', 'keys=1,expires=0,avg_ttl=0']]);
+  });
+
   it('gets and sets parameters with Redis 7.0.15 validation and errors', () => {
     const { c } = setup();
     for (const [argv, want] of steps) expect([argv, plain(c.exec(argv))]).toEqual([argv, want]);

@@ -15,7 +15,11 @@ export function activeExpireCycle(ks: Keyspace, now: () => number): void {
   if (!ks.expireEnabled) return;
   const start = now();
   for (const db of ks.dbs) {
-    if (db.expires.size === 0) continue;
+    if (db.expires.size === 0) {
+      // Redis resets the estimate of a db left without volatile keys (INFO keyspace avg_ttl=0).
+      db.avgTtl = 0;
+      continue;
+    }
     for (;;) {
       let sampled = 0;
       let expired = 0;
