@@ -209,6 +209,20 @@ describe('CONFIG', () => {
     ]],
   ];
 
+  it('expires a lone volatile key at the first cron tick after its time, every tick (not every other)', () => {
+    const { e, c, tick } = setup();
+    for (let round = 0; round < 4; round++) {
+      c.exec(['SET', 'k', 'v', 'PX', '150']);
+      e.cron(); // reaches the key, alive
+      tick(100);
+      e.cron();
+      expect(e.ks.dbs[0]!.keys.size).toBe(1);
+      tick(100); // 200 ms: past its 150
+      e.cron();
+      expect([round, e.ks.dbs[0]!.keys.size]).toEqual([round, 0]);
+    }
+  });
+
   it('resets avg_ttl once a db has no volatile key left, as the expire cycle does in Redis', () => {
     const { e, c, tick } = setup();
     c.exec(['SET', 'k', 'v', 'EX', '100']);

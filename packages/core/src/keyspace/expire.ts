@@ -25,12 +25,17 @@ export function activeExpireCycle(ks: Keyspace, now: () => number): void {
       let expired = 0;
       let ttlSum = 0;
       const t = now();
+      let wrapped = false;
       while (sampled < KEYS_PER_LOOP && sampled < db.expires.size) {
         db.expireCursor ??= db.expires.entries();
         const next = db.expireCursor.next();
         if (next.done) {
+          // At the end, go on from the start (once): stopping there would skip a tick's sample, so
+          // a db of few volatile keys would see each one only every other tick.
           db.expireCursor = undefined;
-          break;
+          if (wrapped) break;
+          wrapped = true;
+          continue;
         }
         const [key, e] = next.value;
         sampled++;
