@@ -43,7 +43,8 @@ const [NO_AOF, AOF, RULES] = [['--save', ''], ['--save', '', '--appendonly', 'ye
 /** A server on `dir`; `cmd` runs one command on its main connection ('<closed>' once it dropped it). */
 async function open(kind: Kind, dir: string, args: string[], loading = false) {
   mkdirSync(dir, { recursive: true });
-  const live = kind === 'larder' ? await liveLarder(dir, args, { loading }) : await liveRedis(dir, ['--enable-debug-command', 'yes', ...args], { loading });
+  const debug = ['--enable-debug-command', 'yes'];
+  const live = kind === 'larder' ? await liveLarder(dir, [...debug, ...args], { loading }) : await liveRedis(dir, [...debug, ...args], { loading });
   running.add(live);
   const conn = async (): Promise<(...argv: string[]) => Promise<V>> => {
     const c = await RespClient.connect(live.port);

@@ -5,7 +5,7 @@
  * Handlers never re-check any of this.
  */
 import {
-  ReplyError, unknownCommand, unknownSubcommand, wrongArity, execAbortBecause, LOADING, NOT_IN_MULTI, notInPubSubContext,
+  ReplyError, unknownCommand, unknownSubcommand, wrongArity, execAbortBecause, LOADING, NOT_IN_MULTI, notInPubSubContext, DEBUG_NOT_ALLOWED,
 } from '../reply/errors.ts';
 import { QUEUED, type Reply } from '../reply/reply.ts';
 import type { Client } from '../engine/client.ts';
@@ -25,6 +25,10 @@ export function dispatch(engine: Engine, c: Client, argv: string[]): Reply | Pro
   const found = resolve(engine, argv);
   if (found instanceof ReplyError) return reject(engine, c, found, arityFailure(found), argv[0]);
   const [spec, fullName] = found;
+  // A protected command (Redis 7.0's CMD_PROTECTED), refused before anything else is checked.
+  if (spec.name === 'debug' && !engine.config.allows('enable-debug-command', c.isLocal)) {
+    return reject(engine, c, DEBUG_NOT_ALLOWED, fullName, fullName);
+  }
   const diskError = engine.writeGuard?.();
   if (diskError !== undefined && deniedOnDiskError(c, spec, fullName)) {
     return reject(engine, c, diskError, fullName, fullName);

@@ -14,7 +14,8 @@ const OK = { s: 'OK' };
 
 function setup() {
   let t = T0;
-  const e = createEngine({ activeExpire: false, now: () => t, random: () => 0.5 });
+  // DEBUG is refused unless enabled, as in Redis 7.0 (the refusal has its own test).
+  const e = createEngine({ activeExpire: false, now: () => t, random: () => 0.5, config: { 'enable-debug-command': 'yes' } });
   return { e, c: e.connect(), tick: (ms: number) => (t += ms) };
 }
 
@@ -238,6 +239,23 @@ describe('CONFIG', () => {
   it('gets and sets parameters with Redis 7.0.15 validation and errors', () => {
     const { c } = setup();
     for (const [argv, want] of steps) expect([argv, plain(c.exec(argv))]).toEqual([argv, want]);
+  });
+
+  it('refuses DEBUG unless enable-debug-command allows the client (Redis 7.0 protects it by default)', () => {
+    const refused = { err: 'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.' };
+    for (const [mode, local, remote] of [['no', false, false], ['local', true, false], ['yes', true, true]] as const) {
+      const e = createEngine({ activeExpire: false, config: { 'enable-debug-command': mode } });
+      const debug = (addr?: string) => plain(e.connect(addr === undefined ? {} : { addr }).exec(['DEBUG', 'SLEEP', '0']));
+      expect([mode, debug(), debug('127.0.0.1:5000'), debug('tab:ab12:1')]).toEqual([mode, ...Array(3).fill(local ? OK : refused)]);
+      expect([mode, debug('10.1.2.3:5000')]).toEqual([mode, remote ? OK : refused]);
+      // Checked after arity, before MULTI queues it (EXEC then aborts), as processCommand does.
+      const c = e.connect({ addr: '10.1.2.3:5000' });
+      expect(plain(c.exec(['DEBUG']))).toEqual({ err: "ERR wrong number of arguments for 'debug' command" });
+      c.exec(['MULTI']);
+      expect(plain(c.exec(['DEBUG', 'SLEEP', '0']))).toEqual(remote ? { s: 'QUEUED' } : refused);
+      expect(plain(c.exec(['EXEC']))).toEqual(remote ? [OK] : { err: 'EXECABORT Transaction discarded because of previous errors.' });
+      e.close();
+    }
   });
 
   it('lets enable-protected-configs open dir and dbfilename to everyone, or to local clients only', () => {

@@ -13,23 +13,13 @@ import { debugCommand } from './debug.ts';
 import { HELP, helpReply } from './help.ts';
 import { command, type CommandSpec } from './spec.ts';
 
-/**
- * islocalClient: a peer on loopback. Clients without a network peer (in-process, a browser tab's)
- * are local too: only an address that is an IP and not a loopback one is remote.
- */
-function isLocalClient(c: Client): boolean {
-  const host = c.addr.slice(0, c.addr.lastIndexOf(':'));
-  const ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) || /^[0-9a-f]*:[0-9a-f:.]*$/i.test(host);
-  return !ip || host.startsWith('127.') || host === '::1' || host.startsWith('::ffff:127.');
-}
-
 function configSet(c: Client, argv: string[]): Reply {
   if (argv.length % 2 !== 0) throw SYNTAX;
   const pairs: Array<[string, string]> = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
   const config = c.engine.config;
   const before = pairs.map(([name]) => [name, config.has(name) ? config.text(name) : ''] as const);
-  config.setMany(pairs, false, config.protectedAllowed(isLocalClient(c)));
+  config.setMany(pairs, false, config.allows('enable-protected-configs', c.isLocal));
   try {
     c.engine.configChanged();
   } catch (e) {

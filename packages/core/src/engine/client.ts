@@ -75,6 +75,16 @@ export class Client {
     this.laddr = opts.laddr ?? '127.0.0.1:6379';
   }
 
+  /**
+   * islocalClient: a peer on loopback. A client without a network peer (in-process, a browser
+   * tab's) is local too: only an address that is an IP and not a loopback one is remote.
+   */
+  get isLocal(): boolean {
+    const host = this.addr.slice(0, this.addr.lastIndexOf(':'));
+    const ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) || /^[0-9a-f]*:[0-9a-f:.]*$/i.test(host);
+    return !ip || host.startsWith('127.') || host === '::1' || host.startsWith('::ffff:127.');
+  }
+
   /** The selected database. */
   get db(): Db {
     return this.engine.ks.dbs[this.dbIndex]!;

@@ -184,6 +184,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   // Who may CONFIG SET the protected parameters (dir, dbfilename): nobody, anybody, or clients on
   // loopback (in-process and browser clients count as local).
   { name: 'enable-protected-configs', default: 'no', parse: oneOf('no', 'yes', 'local'), immutable: true },
+  // Who may run DEBUG (Redis 7.0 refuses it by default): same values.
+  { name: 'enable-debug-command', default: 'no', parse: oneOf('no', 'yes', 'local'), immutable: true },
   { name: 'io-threads', default: '1', parse: integer(1n, 128n), immutable: true },
   { name: 'daemonize', default: 'no', parse: boolean, immutable: true },
   { name: 'loglevel', default: 'notice', parse: oneOf('debug', 'verbose', 'notice', 'warning') },

@@ -60,9 +60,12 @@ export class Config {
     this.setMany([[name, value]], initial);
   }
 
-  /** Whether CONFIG SET may change protected parameters for a client (enable-protected-configs). */
-  protectedAllowed(local: boolean): boolean {
-    const v = this.values.get('enable-protected-configs');
+  /**
+   * allowProtectedAction: whether a client may do what `name` guards (enable-protected-configs,
+   * enable-debug-command): `yes` lets everyone, `local` only local clients, `no` nobody.
+   */
+  allows(name: 'enable-protected-configs' | 'enable-debug-command', local: boolean): boolean {
+    const v = this.values.get(name);
     return v === 'yes' || (v === 'local' && local);
   }
 

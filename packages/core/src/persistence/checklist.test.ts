@@ -61,7 +61,7 @@ async function boot(storage: Storage, config: Record<string, string> = {}, opts:
 
 function engineFor(config: Record<string, string>): { e: Engine; advance(ms: number): void } {
   let t = T0;
-  const e = createEngine({ now: () => t, activeExpire: false, config: { appendonly: 'yes', ...config } });
+  const e = createEngine({ now: () => t, activeExpire: false, config: { appendonly: 'yes', 'enable-debug-command': 'yes', ...config } });
   return { e, advance: (ms) => void (t += ms) };
 }
 

@@ -38,7 +38,7 @@ interface Setup {
 
 function setup(config: Record<string, string> = {}): Setup {
   let t = T0;
-  const e = createEngine({ now: () => t, activeExpire: false, config });
+  const e = createEngine({ now: () => t, activeExpire: false, config: { 'enable-debug-command': 'yes', ...config } });
   const c = e.connect();
   const storage = createMemoryStorage();
   const jobs: BackgroundJobs = { child: null };
@@ -412,7 +412,7 @@ describe('DEBUG RELOAD', () => {
   });
 
   it('works on an engine without persistence (an in-memory dump.rdb)', async () => {
-    const e = createEngine({ activeExpire: false });
+    const e = createEngine({ activeExpire: false, config: { 'enable-debug-command': 'yes' } });
     const c = e.connect();
     c.exec(['SET', 'k', 'v']);
     expect(show(await c.exec(['DEBUG', 'RELOAD']))).toBe('+OK');

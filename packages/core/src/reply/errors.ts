@@ -218,6 +218,10 @@ export const MISCONF_RDB = err(
 /** shared.loadingerr: a command without the `loading` flag while the dataset loads. */
 export const LOADING = err('LOADING Redis is loading the dataset in memory');
 export const DEBUG_RELOAD_OPTIONS = err('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+export const DEBUG_NOT_ALLOWED = err(
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local ' +
+    'connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+);
 export const DEBUG_RELOAD_FAILED = err('ERR Error trying to load the RDB dump'); // 7.0.15's text (later versions add ", check server logs.")
 export const NO_SHUTDOWN_IN_PROGRESS = err('ERR No shutdown in progress.');
 /** AOF (aof.c): BGREWRITEAOF replies, CONFIG SET appendonly yes failing, and the AOF's MISCONF. */
