@@ -67,11 +67,14 @@ interface Setup {
   batch(...cmds: string[][]): Promise<unknown[] | { rejected: unknown }>;
   r(...argv: string[]): Promise<unknown>;
   info(field: string): string;
+  /** The persistence log's messages so far. */
+  logs: string[];
 }
 
 async function setup(storage: Storage, policy: string): Promise<Setup> {
   const e = createEngine({ now: () => T0, activeExpire: false, config: { appendonly: 'yes', appendfsync: policy } });
-  const p = await attachPersistence(e, storage, { timers: noTimers });
+  const logs: string[] = [];
+  const p = await attachPersistence(e, storage, { timers: noTimers, log: ({ message }) => void logs.push(message) });
   const c = e.connect();
   const batch = async (...cmds: string[][]): Promise<unknown[] | { rejected: unknown }> => {
     const replies = cmds.map((argv) => show(c.exec(argv)));
@@ -83,7 +86,7 @@ async function setup(storage: Storage, policy: string): Promise<Setup> {
     }
   };
   return {
-    e, c, p, batch,
+    e, c, p, batch, logs,
     async r(...argv) {
       const got = await batch(argv);
       return Array.isArray(got) ? got[0] : got;
@@ -103,6 +106,24 @@ async function reload(storage: MemoryStorage): Promise<Array<[string, unknown]>>
   e.close();
   return out;
 }
+
+describe('aof_last_write_status across CONFIG SET appendonly', () => {
+  it('stays err once AOF is turned off in error (writes go on), until AOF is turned on again, as Redis', async () => {
+    const storage = createMemoryStorage();
+    const s = await setup(storage, 'everysec');
+    storage.setFull(true);
+    await s.r('SET', 'a', '1');
+    expect(s.info('aof_last_write_status')).toBe('err');
+    expect(await s.r('CONFIG', 'SET', 'appendonly', 'no')).toBe('+OK');
+    expect(s.info('aof_last_write_status')).toBe('err');
+    expect(await s.r('SET', 'b', '2')).toBe('+OK');
+    storage.setFull(false);
+    expect(await s.r('CONFIG', 'SET', 'appendonly', 'yes')).toBe('+OK');
+    expect(s.info('aof_last_write_status')).toBe('ok');
+    expect(s.logs).toContain('AOF reopen, just ignore the last error.');
+    await s.p.close();
+  });
+});
 
 describe.each(['always', 'everysec', 'no'])('a full storage under appendfsync %s', (policy) => {
   it('fails the batch, refuses writes, serves reads, and loses nothing once space is freed', async () => {

@@ -64,9 +64,15 @@ export function createAof(
   const commit = createCommit(ctx, wp);
   const rw = createRewriter(ctx, wp);
   let autoGc = ctx.cfg('aof-disable-auto-gc') !== 'yes';
+  /** aof_last_write_status stays err after AOF is turned off in error, until it is turned on again. */
+  let errWhenOff = false;
 
   /** startAppendOnly (CONFIG SET appendonly yes). */
   function turnOn(): void {
+    if (errWhenOff) {
+      log({ level: 'warning', message: 'AOF reopen, just ignore the last error.' });
+      errWhenOff = false;
+    }
     ctx.state = 'wait-rewrite';
     if (jobs.child === 'aof') {
       // It is not gathering what the AOF needs (its base is older, its incr not the one to use).
@@ -101,6 +107,7 @@ export function createAof(
   /** stopAppendOnly (CONFIG SET appendonly no): flush, close, kill the rewrite. Listed files stay. */
   function turnOff(): void {
     wp.drain();
+    errWhenOff = wp.error !== undefined;
     rw.kill();
     ctx.state = 'off';
     rw.scheduled = false;
@@ -209,7 +216,7 @@ export function createAof(
     const f: InfoFields = [
       ['aof_enabled', ctx.state !== 'off' ? 1 : 0],
       ...rw.fields(),
-      ['aof_last_write_status', wp.error === undefined ? 'ok' : 'err'],
+      ['aof_last_write_status', wp.error === undefined && !errWhenOff ? 'ok' : 'err'],
     ];
     if (ctx.state !== 'off') {
       f.push(
