@@ -53,11 +53,12 @@ export function startServer(opts: ServeOptions): Promise<LarderServer> {
   };
   const inRate = new InstantMetric(engine.now());
   const outRate = new InstantMetric(engine.now());
-  engine.cronJobs.push(() => {
+  const sampleRates = (): void => {
     const [read, written] = traffic();
     inRate.sample(engine.now(), read);
     outRate.sample(engine.now(), written);
-  });
+  };
+  engine.cronJobs.push(sampleRates);
   const kbps = (m: InstantMetric): string => (m.perSecond / 1024).toFixed(2);
   setInfoFields(engine, 'stats', () => {
     const [read, written] = traffic();
@@ -78,6 +79,8 @@ export function startServer(opts: ServeOptions): Promise<LarderServer> {
         host,
         close: () =>
           new Promise<void>((done) => {
+            const job = engine.cronJobs.indexOf(sampleRates);
+            if (job >= 0) engine.cronJobs.splice(job, 1);
             server.close(() => done());
             for (const s of sockets) s.destroy();
           }),

@@ -32,8 +32,10 @@ export function writeManifest(storage: Storage, dir: string, appendfilename: str
   return storage.writeAtomic(aofPath(dir, manifestFileName(appendfilename)), encodeManifest(m));
 }
 
-/** A file's size without reading it (the Storage contract has no stat). */
+/** A file's size without reading it: storage.size where it has one, else an append handle's size. */
 export async function fileSize(storage: Storage, name: string): Promise<number> {
+  const known = await storage.size?.(name);
+  if (known !== undefined) return known;
   const f = await storage.openAppend(name);
   const size = f.size;
   await f.close();

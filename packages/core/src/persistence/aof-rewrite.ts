@@ -17,6 +17,7 @@ import {
 } from '../aof/index.ts';
 import { AOFRW_FAILED_TO_START, AOFRW_IN_PROGRESS } from '../reply/errors.ts';
 import { Status } from '../reply/reply.ts';
+import type { AppendFile } from '../storage/storage.ts';
 import { strerror, type AofContext, type RewriteJob } from './aof-context.ts';
 import { writeManifest } from './aof-load.ts';
 import { counting, respBase } from './aof-base.ts';
@@ -50,6 +51,15 @@ export function baseChunks(ctx: AofContext, snap: Snapshot, preamble: boolean): 
   if (preamble) return snap.chunks;
   const ts = ctx.writer.timestamps ? ctx.nowSec() : undefined;
   return respBase(snap.chunks, { databases: ctx.engine.ks.dbs.length, ...(ts === undefined ? {} : { timestamp: ts }) });
+}
+
+/**
+ * Closes `f` and removes `incr`, the incr a first rewrite wrote to, unless a manifest lists it by
+ * now (the rewrite finished first: then it is data). Call it on the file queue.
+ */
+export async function closeUnlisted(ctx: AofContext, f: AppendFile | undefined, incr: string | undefined): Promise<void> {
+  await f?.close();
+  if (incr !== undefined && !ctx.manifest.incrs.some((i) => i.name === incr)) await ctx.storage.remove(ctx.path(incr));
 }
 
 export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
@@ -111,8 +121,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       }
       ctx.manifest = begun.manifest;
       if (ctx.rewrite !== job && (ctx.state === 'off' || ctx.rewrite !== undefined)) {
-        await f.close();
-        if (during === 'wait-rewrite') await ctx.storage.remove(ctx.path(incrName));
+        await closeUnlisted(ctx, f, during === 'wait-rewrite' ? incrName : undefined);
         return;
       }
       if (during === 'wait-rewrite') ctx.unlisted = incrName;
@@ -194,10 +203,7 @@ export function createRewriter(ctx: AofContext, wp: WritePath): Rewriter {
       wp.discard();
       const f = wp.detach();
       ctx.unlisted = undefined;
-      void ctx.enqueue(async () => {
-        await f?.close();
-        if (incrName !== null) await ctx.storage.remove(ctx.path(incrName));
-      }).catch(() => {});
+      void ctx.enqueue(() => closeUnlisted(ctx, f, incrName ?? undefined)).catch(() => {});
       self.scheduled = true;
     }
   }

@@ -20,7 +20,7 @@ import { createContext, strerror, type AofOptions } from './aof-context.ts';
 import { writeManifest } from './aof-load.ts';
 import { createCommit } from './aof-commit.ts';
 import { replaceDataset } from './aof-import.ts';
-import { createRewriter } from './aof-rewrite.ts';
+import { closeUnlisted, createRewriter } from './aof-rewrite.ts';
 import { createWritePath } from './aof-write.ts';
 import { persistenceOf } from './rdb-file.ts';
 import { snapshotSync } from './snapshot.ts';
@@ -97,11 +97,7 @@ export function createAof(
     const unlisted = ctx.unlisted;
     ctx.unlisted = undefined;
     if (f === undefined && unlisted === undefined) return Promise.resolve();
-    return ctx.enqueue(async () => {
-      await f?.close();
-      // Listed by now if the rewrite finished while this waited on the queue: then it is data.
-      if (unlisted !== undefined && !ctx.manifest.incrs.some((i) => i.name === unlisted)) await storage.remove(ctx.path(unlisted));
-    }).catch(() => {});
+    return ctx.enqueue(() => closeUnlisted(ctx, f, unlisted)).catch(() => {});
   }
 
   /** stopAppendOnly (CONFIG SET appendonly no): flush, close, kill the rewrite. Listed files stay. */

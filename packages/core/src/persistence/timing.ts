@@ -46,12 +46,13 @@ export function defaultScheduler(): (fn: () => void) => void {
  */
 export function debugDelay(usec: number, random: () => number): void {
   if (usec < 0) usec = Math.floor(random() * -usec) === 0 ? 1 : 0;
-  const clock = monotonicClock();
-  const end = clock() + usec / 1000;
-  while (clock() < end);
+  const end = spinClock() + usec / 1000;
+  while (spinClock() < end);
 }
 
 export function monotonicClock(): () => number {
   const perf = g.performance;
   return perf ? () => perf.now() : Date.now;
 }
+
+const spinClock = monotonicClock();
