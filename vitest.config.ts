@@ -25,7 +25,7 @@ export default defineConfig({
     projects: [
       // Generous timeouts: property tests share 2 cores with everything else; CI must not fail because
       // the machine was busy.
-      { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'], testTimeout: 60_000 } },
+      { resolve, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'], testTimeout: 60_000 } },
       {
         resolve,
         test: {

@@ -107,6 +107,8 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.css': 'text/css',
   '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.webmanifest': 'application/manifest+json',
 };
 
 export interface Served {
