@@ -175,5 +175,8 @@ async function closeAll() {
   for (const p of Object.values(probes)) await p.larder.close();
 }
 
-globalThis.bench = { setup, measure, check, split, restoreBuild, restoreOpen, restoreSplit, layout, closeAll };
+/** 'owner' or 'follower': whether this tab's worker holds the store of `policy` or forwards to the tab that does. */
+const role = (policy) => larders[policy].info.role;
+
+globalThis.bench = { setup, measure, check, role, split, restoreBuild, restoreOpen, restoreSplit, layout, closeAll };
 globalThis.benchReady = true;

@@ -4,10 +4,12 @@
 //      and Dexie doing the same writes and reads: awaited one by one, 10,000 in flight, groups of 100;
 //   2. the policies as ratios of `no`;
 //   3. where a call's time goes (the probe worker: comlink, the worker's exec, OPFS writes);
-//   4. restore of 1M keys x 100 B (an RDB AOF base in IndexedDB + a 100k-command tail in OPFS)
+//   4. tabs: the same calls from the tab whose worker holds the store and from another tab, whose
+//      worker forwards them to it over a BroadcastChannel;
+//   5. restore of 1M keys x 100 B (an RDB AOF base in IndexedDB + a 100k-command tail in OPFS)
 //      against redis-server loading its own appendonlydir of the same data (browser-restore.mjs).
 // Sizes: BENCH_RUNS (3), BENCH_INFLIGHT (10,000), BENCH_KEYS (1M), BENCH_VALUE_SIZE (100),
-// BENCH_AOF_TAIL (100k). BENCH_PARTS=throughput,profile,restore picks parts.
+// BENCH_AOF_TAIL (100k). BENCH_PARTS=throughput,profile,tabs,restore picks parts.
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { benchBrowser, loadHarness } from './browser-lib.mjs';
@@ -20,7 +22,7 @@ const INFLIGHT = Number(process.env.BENCH_INFLIGHT ?? 10_000);
 const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 const SIZE = Number(process.env.BENCH_VALUE_SIZE ?? 100);
 const TAIL = Number(process.env.BENCH_AOF_TAIL ?? 100_000);
-const PARTS = (process.env.BENCH_PARTS ?? 'throughput,profile,restore').split(',');
+const PARTS = (process.env.BENCH_PARTS ?? 'throughput,profile,tabs,restore').split(',');
 const POLICIES = ['no', 'everysec', 'always'];
 const larderName = (p) => `Larder (${p})`;
 
@@ -142,6 +144,46 @@ async function profile(page) {
   ].join('\n');
 }
 
+// ---- 4: tabs ----------------------------------------------------------------------------------
+
+/** Larder (`everysec`) called from the owner's tab and from a follower's, alternating, median of RUNS. */
+async function tabs(b) {
+  const pages = { owner: await b.page(), follower: await b.page() };
+  for (const p of Object.values(pages)) await p.evaluate(() => bench.setup({ policies: ['everysec'] }));
+  for (const [want, p] of Object.entries(pages)) {
+    const got = await p.evaluate(() => bench.role('everysec'));
+    if (got !== want) throw new Error(`tabs: expected this tab to be the ${want}, it is the ${got}`);
+  }
+  await pages.follower.evaluate(() => bench.check('Larder (everysec)'));
+  const cases = [['set', 'awaited', {}], ['get', 'awaited', {}], ['set', 'inflight', { n: INFLIGHT }], ['get', 'inflight', { n: INFLIGHT }], ['set', 'batch', { size: 100 }]];
+  const res = {};
+  for (let r = 0; r < RUNS; r++) {
+    for (const [op, mode, opts] of cases) {
+      const order = r % 2 === 0 ? ['owner', 'follower'] : ['follower', 'owner'];
+      for (const who of order) {
+        await new Promise((res) => setTimeout(res, 250));
+        const rate = await pages[who].evaluate(([op, mode, opts]) => bench.measure('Larder (everysec)', op, mode, opts), [op, mode, opts]);
+        (res[`${who}|${op}|${mode}`] ??= []).push(rate);
+      }
+    }
+    process.stderr.write(`browser: tabs round ${r + 1}/${RUNS} done\n`);
+  }
+  const label = { awaited: 'awaited one by one', inflight: `${fmt(INFLIGHT)} in flight`, batch: 'pipelines of 100' };
+  const rows = cases.map(([op, mode]) => {
+    const [o, f] = ['owner', 'follower'].map((who) => median(res[`${who}|${op}|${mode}`]));
+    return [`\`${op}\`, ${label[mode]}`, `${fmt(o)} ops/s (${us(1000, o)})`, `${fmt(f)} ops/s (${us(1000, f)})`, x(o, f)];
+  });
+  for (const p of [pages.follower, pages.owner]) {
+    await p.evaluate(() => bench.closeAll());
+    await p.close();
+  }
+  return [
+    `#### Tabs: the owner's tab and a follower's (Larder \`everysec\`, median of ${RUNS})\n`,
+    table(['calls', "owner's tab", "follower's tab", 'follower slower by'], rows),
+    '',
+  ].join('\n');
+}
+
 // ---- main -------------------------------------------------------------------------------------
 
 const load0 = loadavg()[0];
@@ -153,6 +195,7 @@ try {
   const version = (await b.browser.browser.version?.()) ?? '';
   sections.push(`### Browser: Chromium ${version} headless, persistent profile, page on http://localhost (median of ${RUNS} runs)\n`);
   if (PARTS.includes('throughput') || PARTS.includes('profile')) sections.push(await throughput(b));
+  if (PARTS.includes('tabs')) sections.push(await tabs(b));
   if (PARTS.includes('restore')) sections.push(await restore(b, cleanup, { RUNS, KEYS, SIZE, TAIL }));
 } catch (e) {
   const errors = b.browser.errors();
