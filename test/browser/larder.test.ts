@@ -299,6 +299,7 @@ describe('@larder/browser in Chromium', () => {
       for (let i = 0; ; i++) {
         try {
           r.afterOldOwner = await follower.set('k', 'new');
+          r.roleAfter = follower.info.role;
           break;
         } catch (e: any) {
           if (i > 200) throw e;
@@ -318,6 +319,7 @@ describe('@larder/browser in Chromium', () => {
     expect(out.ownerEvents).toEqual([{ type: 'version-mismatch', protocol: 1, other: 999 }]);
     expect(out.followerEvents).toEqual([{ type: 'version-mismatch', protocol: 1, other: 0 }]);
     expect(out.followerRole).toBe('follower');
+    expect(out.roleAfter).toBe('owner'); // info follows the takeover
     expect(out.followerCall).toMatch(/^VERSION_MISMATCH: VERSION_MISMATCH This tab runs Larder protocol 1 and the tab that owns the store runs protocol 0/);
     expect(out.afterOldOwner).toBe('OK');
     await page.close();

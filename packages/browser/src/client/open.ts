@@ -91,7 +91,10 @@ export async function openLarder<const O extends OpenLarderOptions>(opts: O): Pr
   let pubsub: ReturnType<typeof createPubSub> | undefined;
   let subConn: BatchingTransport | undefined;
 
+  // What open() answered; a 'role' event after it (this tab's worker took the store over) updates it.
+  let opened: OpenInfo | undefined;
   const onEvent = (e: HostEvent): void => {
+    if (e.type === 'role' && opened) opened.role = e.role;
     if (e.type === 'owner-changed') void pubsub?.resubscribe().catch(() => {});
     opts.onEvent?.(e);
   };
@@ -103,6 +106,7 @@ export async function openLarder<const O extends OpenLarderOptions>(opts: O): Pr
     worker.terminate();
     throw e;
   });
+  opened = info;
   const main = batchingTransport(api, api.connect(undefined));
   const client = createClient<S>(main, { bytes });
 
