@@ -4,7 +4,7 @@
  * and the same printed report (the version in its title aside).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import type { Norm } from '../support/norm.ts';
 
 const REGISTER = fileURLToPath(new URL('../../packages/node/test-support/register.mjs', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
+const DEBIAN_CONF = '/etc/redis/redis.conf';
 const dir = mkdtempSync(join(tmpdir(), 'larder-conf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -22,8 +23,11 @@ type Server = 'larder' | 'redis';
 const command = (server: Server, args: string[]): [string, string[]] =>
   server === 'larder' ? [process.execPath, ['--import', REGISTER, MAIN, 'serve', ...args]] : ['redis-server', args];
 
-/** Runs a server on `args` until it answers or exits; then CONFIG GET of `names`, or how it failed (its output: stderr, then stdout). */
-async function run(server: Server, args: string[], names: string[]): Promise<{ code: number | null; output: string; config?: Norm[] }> {
+/**
+ * Runs a server on `args` until it answers or exits; then CONFIG GET of `names` (and `calls`, their
+ * replies after), or how it failed (its output: stderr, then stdout).
+ */
+async function run(server: Server, args: string[], names: string[], calls: string[][] = []): Promise<{ code: number | null; output: string; config?: Norm[] }> {
   const port = await freePort();
   const [cmd, argv] = command(server, [...args, '--port', String(port)]);
   const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
@@ -42,7 +46,9 @@ async function run(server: Server, args: string[], names: string[]): Promise<{ c
         await sleep(20);
         continue;
       }
-      const config = await Promise.all(names.map((n) => c.call(['CONFIG', 'GET', n])));
+      // Past the load (Larder answers LOADING while it reads its dir), so PING means the same on both.
+      for (let i = 0; i < 1500 && (await c.call(['PING'])).t === 'error'; i++) await sleep(20);
+      const config = await Promise.all([...names.map((n) => ['CONFIG', 'GET', n]), ...calls].map((argv) => c.call(argv)));
       c.close();
       return { code: null, output: stderr + stdout, config };
     }
@@ -90,9 +96,16 @@ describe('larder serve <redis.conf>, beside redis-server', () => {
       'bind "127.0.0.1 ::1"',
       'dbfilename "my dump.rdb"',
       'hash-max-listpack-entries 64\r',
+      // Multi-argument values; each client-output-buffer-limit line sets the classes it names.
+      'client-output-buffer-limit pubsub 1mb 2mb 3',
+      'client-output-buffer-limit replica 5 6 7',
+      'oom-score-adj-values 1 2 3',
+      'Slave-Priority 7',
+      'proc-title-template "{port} {{x}"',
     ].join('\n'));
-    const names = ['appendonly', 'save', 'hz', 'databases', 'maxmemory-samples', 'lfu-log-factor', 'notify-keyspace-events', 'maxmemory-policy', 'list-max-listpack-size', 'bind', 'dbfilename', 'hash-max-listpack-entries'];
-    const args = [file, '--hz', '30', '--save', '']; // options after the file: hz replaced; `save ""` clears the file's rules
+    const names = ['appendonly', 'save', 'hz', 'databases', 'maxmemory-samples', 'lfu-log-factor', 'notify-keyspace-events', 'maxmemory-policy', 'list-max-listpack-size', 'bind', 'dbfilename', 'hash-max-listpack-entries', 'client-output-buffer-limit', 'oom-score-adj-values', 'replica-priority', 'proc-title-template'];
+    // Options after the file: hz replaced; `save ""` clears the file's rules; one more class's limits.
+    const args = [file, '--hz', '30', '--save', '', '--client-output-buffer-limit', 'normal', '1', '2', '3'];
     const larder = await run('larder', args, names);
     const redis = await run('redis', args, names);
     expect(redis.config, redis.output).toBeDefined();
@@ -120,6 +133,35 @@ describe('larder serve <redis.conf>, beside redis-server', () => {
     expect(larder.code).toBe(1);
     expect(report(larder.output)).toBe(report(redis.output));
     if (what === 'an unknown directive') expect(larder.output).toContain("'no-such-thing' is not one of them");
+  }, 60_000);
+
+  it("starts on Debian's stock redis.conf, every directive's CONFIG GET as redis-server answers it", async () => {
+    expect(existsSync(DEBIAN_CONF), 'the redis-server package (CI installs it) ships /etc/redis/redis.conf').toBe(true);
+    const file = join(dir, 'debian.conf');
+    copyFileSync(DEBIAN_CONF, file);
+    // The first word of every directive line, as redis-server reads the file.
+    const lines = readFileSync(file, 'latin1').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const names = [...new Set(lines.map((l) => l.split(/\s+/)[0]!.toLowerCase()))];
+    expect(names).toContain('client-output-buffer-limit');
+    names.splice(names.indexOf('port'), 1); // each run's own free port
+    // In the foreground, and writing only inside the scratch dir.
+    const data = join(dir, 'debian');
+    mkdirSync(data, { recursive: true });
+    const args = [file, '--daemonize', 'no', '--dir', data, '--pidfile', join(data, 'server.pid'), '--logfile', join(data, 'server.log')];
+    const larder = await run('larder', args, names, [['PING']]);
+    const redis = await run('redis', args, names, [['PING']]);
+    expect(redis.config, redis.output).toBeDefined();
+    expect(larder.config, larder.output).toEqual(redis.config);
+    expect(larder.config!.at(-1)).toEqual({ t: 'simple', v: 'PONG' });
+  }, 60_000);
+
+  it.each([
+    'replicaof 127.0.0.1 6379', 'slaveof 127.0.0.1 6379', 'requirepass secret', 'masterauth secret',
+    'user alice on >pw ~* +@all', 'tls-port 6380', 'cluster-enabled yes',
+  ])("still refuses '%s', which redis-server would act on", async (line) => {
+    const larder = await run('larder', [conf('refused.conf', `port 6379\n${line}\n`)], []);
+    expect(larder.code).toBe(1);
+    expect(larder.output).toContain(`at line 2\n>>> '${line}'\nBad directive or wrong number of arguments\n`);
   }, 60_000);
 
   it('names a missing config file as redis-server does', async () => {

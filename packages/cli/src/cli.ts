@@ -14,6 +14,8 @@ import { runCheckAofCommand, processHost } from './check/check-aof.ts';
 import { runCheckRdb } from './check/check-rdb.ts';
 import { applyLine, ConfigFileError, readConfigFile } from './config-file.ts';
 import { absoluteDir, openDir, shutdown, warningsToStderr, type OpenedDir } from './persist.ts';
+import { SERVE_PARAMS } from './server-params.ts';
+import { createLog, inDir, isDaemonCopy, keepProcTitle, logfileProblem, removePidfile, startDaemon, writePidfile } from './server-process.ts';
 import { runExport, runImport } from './transfer.ts';
 
 /** The package version; package.json sits one level above both src/ and dist/. */
@@ -42,19 +44,14 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     case 'check-rdb':
       return checkRdb(inv.args);
     case 'export':
-      return runExport(inv, log);
+      return runExport(inv, stdoutLog);
     case 'import':
-      return runImport(inv, log);
+      return runImport(inv, stdoutLog);
   }
 }
 
-/** redis-server's log line shape: `pid:M date * message` (`#` warnings, `-` verbose). */
-function log(message: string, mark = '*'): void {
-  const d = new Date();
-  const month = d.toLocaleString('en-US', { month: 'short' });
-  const time = `${d.toTimeString().slice(0, 8)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-  process.stdout.write(`${process.pid}:M ${String(d.getDate()).padStart(2, '0')} ${month} ${d.getFullYear()} ${time} ${mark} ${message}\n`);
-}
+/** redis-server's log lines on stdout, for export and import. */
+const stdoutLog = createLog();
 
 async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<number | undefined> {
   let engine: Engine;
@@ -63,7 +60,7 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
     // dir defaults to the working directory, which CONFIG GET dir shows absolute.
     const config = inv.configFile === undefined ? {} : readConfigFile(inv.configFile, VERSION);
     for (const [name, value] of Object.entries(inv.config)) applyLine(config, name, value);
-    engine = createEngine({ config: { ...config, dir: absoluteDir(config.dir) } });
+    engine = createEngine({ config: { ...config, dir: absoluteDir(config.dir) }, configParams: SERVE_PARAMS });
   } catch (e) {
     if (e instanceof ConfigFileError) {
       process.stderr.write(e.message);
@@ -73,6 +70,21 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
     process.stderr.write(`\n*** FATAL CONFIG ERROR (larder ${VERSION}) ***\n>>> '${inv.options.join(' ')}'\n${e.message.replace(/^ERR /, '')}\n`);
     return 1;
   }
+  // Checked while the config is read, as redis-server does: a daemon's parent reports it.
+  const logfile = inDir(engine.config.text('dir'), engine.config.text('logfile'));
+  const unusable = logfile === '' ? undefined : logfileProblem(logfile);
+  if (unusable !== undefined) {
+    process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Larder ${VERSION}) ***\nCan't open the log file: ${unusable}\n`);
+    engine.close();
+    return 1;
+  }
+  const daemon = engine.config.value('daemonize') === 'yes';
+  if (daemon && !isDaemonCopy()) {
+    startDaemon();
+    engine.close();
+    return 0;
+  }
+  const log = createLog(logfile);
   describeProcess(engine, inv.configFile);
   // Like redis-server, `bind` may list several addresses; Larder listens on the first.
   const host = String(engine.config.value('bind')).split(' ')[0]!.replace(/^-/, '');
@@ -86,10 +98,14 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
     listening = await startServer({ engine, port, host });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`Could not create server TCP listening socket ${host}:${port}: ${why}\n`);
+    log(`Could not create server TCP listening socket ${host}:${port}: ${why}`, '#');
     engine.close();
     return 1;
   }
+  // As redis-server: the pid file once listening (a failed load exits without removing it, as
+  // its exit(1) does), the title after it.
+  const pidfile = writePidfile(engine, daemon);
+  keepProcTitle(engine, listening.port, inv.configFile);
   const opened = await openDir(engine, log).finally(() => stopLoading(engine));
   if (opened === undefined) {
     await listening.close();
@@ -100,6 +116,7 @@ async function serve(inv: Extract<Invocation, { kind: 'serve' }>): Promise<numbe
   // SHUTDOWN (from a client or a signal) has saved and flushed by now.
   engine.onShutdown = () => {
     void (async () => {
+      if (pidfile !== undefined) removePidfile(pidfile, log);
       await listening.close();
       await opened.close();
       engine.close();

@@ -5,9 +5,10 @@
  * name case-insensitive; `include <file>` reads another file in its place, and a pattern in the
  * file name (`include /etc/redis/conf.d/*.conf`) the files it matches, in name order, as one text
  * (none: nothing, so an empty conf.d is fine). A parameter takes one
- * argument, except the multi-argument ones (`save`, `bind`), whose single argument is split at
- * blanks. Later lines win, except that `save` lines add up (`save ""` clears them); the command
- * line's options are read after the file's lines, the same way.
+ * argument, except the multi-argument ones (`save`, `bind`, `client-output-buffer-limit`,
+ * `oom-score-adj-values`), whose single argument is split at blanks. Later lines win, except that
+ * `save` lines add up (`save ""` clears them) and each `client-output-buffer-limit` line sets only
+ * the classes it names; the command line's options are read after the file's lines, the same way.
  *
  * A line Larder cannot take stops the start with redis-server's report (the line number, the
  * line, why). That includes directives redis-server knows and Larder does not implement
@@ -18,15 +19,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Config, globMatch } from '@larder/core';
 import { splitArgs } from '@larder/core/resp';
+import { SERVE_PARAMS } from './server-params.ts';
 
 /** MULTI_ARG_CONFIG parameters that Larder has. */
-const MULTI_ARG = new Set(['save', 'bind']);
+const MULTI_ARG = new Set(['save', 'bind', 'client-output-buffer-limit', 'oom-score-adj-values']);
+/** Parameters whose lines add to the earlier ones': the joined value parses as the lines in turn. */
+const ADDS_UP = new Set(['save', 'client-output-buffer-limit']);
 
 export class ConfigFileError extends Error {}
 
-/** Sets `name` as a config file line does: a `save` line adds its rules to the file's earlier ones. */
+/** Sets `name` as a config file line does: a `save` or `client-output-buffer-limit` line adds to the earlier ones. */
 export function applyLine(config: Record<string, string>, name: string, value: string): void {
-  config[name] = name === 'save' && value !== '' && config.save ? `${config.save} ${value}` : value;
+  const before = config[name];
+  config[name] = ADDS_UP.has(name) && value !== '' && before ? `${before} ${value}` : value;
 }
 
 /** The file's text; throws the report redis-server logs when it cannot open one. */
@@ -61,7 +66,7 @@ export function readConfigFile(path: string, version: string): Record<string, st
 }
 
 function parseConfig(text: string, version: string, config: Record<string, string>): Record<string, string> {
-  const scratch = new Config();
+  const scratch = new Config(SERVE_PARAMS);
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');

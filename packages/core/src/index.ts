@@ -9,6 +9,8 @@ export type { Timers } from './engine/blocking.ts';
 export { setInfoFields, type InfoFields } from './engine/info.ts';
 export { InstantMetric } from './engine/stats.ts';
 export { Config, type ConfigParam } from './engine/config.ts';
+/** Redis's value parsers, for a host's own parameters (EngineOptions.configParams). */
+export { boolean, integer, memory, memtoull, oneOf, text, INT_MAX, LONG_MAX } from './engine/config-params.ts';
 export { globMatch } from './keyspace/glob.ts';
 export * from './reply/reply.ts';
 export { ReplyError } from './reply/errors.ts';

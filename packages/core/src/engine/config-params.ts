@@ -12,8 +12,12 @@ export interface ConfigParam {
   readonly name: string;
   readonly alias?: string;
   readonly default: string;
-  /** Parses a value; throws an Error whose message is Redis's reason text. Returns what `Config.value` gives. */
-  readonly parse: (value: string) => string | number;
+  /**
+   * Parses a value; throws an Error whose message is Redis's reason text. Returns what
+   * `Config.value` gives. `current` is the value it replaces (none for the default), for the
+   * parameters a value only partly sets (client-output-buffer-limit).
+   */
+  readonly parse: (value: string, current?: string | number) => string | number;
   /** How CONFIG GET prints the parsed value (default `String`). */
   readonly format?: (value: string | number) => string;
   /** Settable only at start-up (IMMUTABLE_CONFIG). */
@@ -24,11 +28,11 @@ export interface ConfigParam {
   readonly hidden?: boolean;
 }
 
-const INT_MAX = 2n ** 31n - 1n;
+export const INT_MAX = 2n ** 31n - 1n;
 const INT_MIN = -(2n ** 31n);
 const UINT_MAX = 2n ** 32n - 1n;
-const LONG_MAX = 2n ** 63n - 1n;
-const ULLONG_MAX = 2n ** 64n - 1n;
+export const LONG_MAX = 2n ** 63n - 1n;
+export const ULLONG_MAX = 2n ** 64n - 1n;
 const MB = 1024n * 1024n;
 
 const MEMORY_UNITS: Record<string, bigint> = {
@@ -50,13 +54,16 @@ export function integer(min: bigint, max: bigint, clamp?: (n: number) => number)
   };
 }
 
-/** memtoull: digits then an optional unit; no sign; an empty digit string reads as 0. */
-function memtoull(v: string): bigint {
+/**
+ * memtoull: digits then an optional unit; no sign; an empty digit string reads as 0; 128 digits
+ * or more do not fit its buffer. strtoull saturates, then the unit's product wraps as in C.
+ */
+export function memtoull(v: string): bigint {
   const m = /^([0-9]*)(.*)$/s.exec(v)!;
   const unit = MEMORY_UNITS[m[2]!.toLowerCase()];
-  if (unit === undefined) throw new Error('argument must be a memory value');
-  const n = m[1] === '' ? 0n : BigInt(m[1]!) * unit;
-  return n > ULLONG_MAX ? ULLONG_MAX : n; // strtoull saturates
+  if (unit === undefined || m[1]!.length >= 128) throw new Error('argument must be a memory value');
+  const n = m[1] === '' ? 0n : BigInt(m[1]!);
+  return ((n > ULLONG_MAX ? ULLONG_MAX : n) * unit) & ULLONG_MAX;
 }
 
 /** A MEMORY_CONFIG; `signed` for Redis's long long / off_t ones, compared after the cast. */
@@ -110,7 +117,7 @@ export function oneOf(...values: string[]) {
   };
 }
 
-const text = (v: string): string => v;
+export const text = (v: string): string => v;
 
 /** dbfilename and friends must be a base name. */
 function baseName(what: string, kind: string, allowEmpty: boolean) {

@@ -60,6 +60,13 @@ describe('Config', () => {
     expect(error(() => mem('+1'))).toMatch(/argument must be a memory value$/);
   });
 
+  it('wraps a memory value past 2^64 as memtoull multiplies, and refuses 128 digits', () => {
+    const c = new Config();
+    c.set('maxmemory', '17179869185gb'); // (2^34 + 1) GiB: 2^64 + 2^30, which wraps to 2^30
+    expect(c.text('maxmemory')).toBe('1073741824');
+    expect(error(() => c.set('maxmemory', `${'1'.repeat(128)}`))).toMatch(/argument must be a memory value$/);
+  });
+
   it('turns save into rules', () => {
     expect(saveRules('3600 1 300 100')).toEqual([{ seconds: 3600, changes: 1 }, { seconds: 300, changes: 100 }]);
     expect(saveRules('')).toEqual([]);

@@ -1,7 +1,8 @@
 /**
  * Configuration (Redis's config.c). CONFIG GET/SET, `larder serve --name value` and the engine's
  * own options all go through `Config`, so a value is checked the same way wherever it comes from.
- * The parameter table lives in config-params.ts.
+ * The parameter table lives in config-params.ts; a host adds its own (`larder serve`: the process
+ * ones, pidfile and the title, and those a redis.conf sets for what Larder does not have).
  */
 import { configSetFailed as setFailed, configUnknownOption as unknownOption } from '../reply/errors.ts';
 import { globMatch } from '../keyspace/glob.ts';
@@ -24,8 +25,12 @@ export class Config {
   private readonly byName = new Map<string, ConfigParam>();
   private readonly values = new Map<string, string | number>();
 
-  constructor(readonly params: readonly ConfigParam[] = CONFIG_PARAMS) {
-    for (const p of params) {
+  readonly params: readonly ConfigParam[];
+
+  /** `extra`: a host's parameters, beside Redis's that the engine has. */
+  constructor(extra: readonly ConfigParam[] = []) {
+    this.params = [...CONFIG_PARAMS, ...extra];
+    for (const p of this.params) {
       this.byName.set(p.name, p);
       if (p.alias) this.byName.set(p.alias, p);
       this.values.set(p.name, p.parse(p.default));
@@ -92,7 +97,7 @@ export class Config {
     const parsed: Array<[ConfigParam, string | number]> = [];
     for (const [lower, p, value] of found) {
       try {
-        parsed.push([p, p.parse(value)]);
+        parsed.push([p, p.parse(value, this.values.get(p.name))]);
       } catch (e) {
         throw setFailed(lower, e instanceof Error ? e.message : String(e));
       }

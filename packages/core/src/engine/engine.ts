@@ -10,7 +10,7 @@ import { dispatch } from '../commands/dispatch.ts';
 import { commandTable, type CommandTable } from '../commands/table.ts';
 import { Client, type ClientOptions } from './client.ts';
 import { Blocking, type Timers } from './blocking.ts';
-import { Config } from './config.ts';
+import { Config, type ConfigParam } from './config.ts';
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, notifyBit, type NotifyClass } from './notify.ts';
 import { Propagation } from './propagate.ts';
 import { PubSub } from './pubsub.ts';
@@ -29,6 +29,8 @@ export interface EngineOptions {
   timers?: Timers;
   /** Config parameters to start with, as `redis-server --name value` would set them. */
   config?: Record<string, string>;
+  /** Parameters a host adds to the engine's own (`larder serve`'s: pidfile, the process title, ...). */
+  configParams?: readonly ConfigParam[];
   /** Start the active expire cycle (`hz` times a second). Default true. */
   activeExpire?: boolean;
 }
@@ -71,7 +73,7 @@ export class Engine {
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.timers = opts.timers ?? globalTimers;
-    this.config = new Config();
+    this.config = new Config(opts.configParams);
     for (const [k, v] of Object.entries(opts.config ?? {})) this.config.set(k, v, true);
     this.ks = new Keyspace(this.now, this.config.num('databases'));
     this.stats = new Stats(this.now());
