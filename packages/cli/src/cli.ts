@@ -10,7 +10,7 @@ import { startLoading, stopLoading } from '@larder/core/persistence';
 import { parseArgs, USAGE, type Invocation } from './args.ts';
 import { startServer } from './server.ts';
 import { runShell } from './shell.ts';
-import { runCheckAofCommand, processHost } from './check/check-aof.ts';
+import { readRdbFile, runCheckAofCommand, processHost } from './check/check-aof.ts';
 import { runCheckRdb } from './check/check-rdb.ts';
 import { applyLine, ConfigFileError, readConfigFile } from './config-file.ts';
 import { absoluteDir, openDir, shutdown, warningsToStderr, type OpenedDir } from './persist.ts';
@@ -163,11 +163,7 @@ function checkRdb(args: readonly string[]): number {
     process.stdout.write(`larder check-rdb ${VERSION}\n`);
     return 0;
   }
-  const run = runCheckRdb(['larder check-rdb', ...args], (path) => {
-    const bytes = processHost.read(path);
-    // fopen() opens a directory; the first read then fails: a short read at offset 0.
-    return !(bytes instanceof Uint8Array) && bytes.error === 'Is a directory' ? new Uint8Array(0) : bytes;
-  });
+  const run = runCheckRdb(['larder check-rdb', ...args], readRdbFile);
   process.stdout.write(Buffer.from(run.stdout, 'latin1'));
   process.stderr.write(run.stderr);
   return run.exitCode;

@@ -181,6 +181,11 @@ describe.skipIf(!available)('check-aof against redis-check-aof 7.0.15', () => {
     }
   });
 
+  it('takes a device by its st_size, as redis-check-aof: /dev/zero is empty, not read forever', () => {
+    same({}, ['/dev/zero']);
+    same({}, ['/dev/null']);
+  });
+
   it('compares and echoes timestamps past 2^53 exactly, as long longs', () => {
     const path = join(root, 'big-ts.aof');
     const aof = Buffer.from('*1\r\n$1\r\na\r\n#TS:9007199254740993\r\n*1\r\n$1\r\nb\r\n');

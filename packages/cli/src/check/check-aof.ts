@@ -6,7 +6,7 @@
  * One pass, as the C tool: `--fix` asks "Continue? [y/N]: " halfway, so the output printed up to
  * the question is written out (showPrompt) before the answer is read, and the rest after the run.
  */
-import { readFileSync, readSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, truncateSync } from 'node:fs';
 import { runCheckAof } from '@larder/core/aof';
 import { checkRdbBytes } from './check-rdb.ts';
 import { serverLog } from './server-log.ts';
@@ -16,7 +16,8 @@ export interface CheckHost {
   write(s: string): void;
   /** One line typed on stdin, or null at end of input. */
   readLine(): string | null;
-  read(path: string): Uint8Array | { error: string };
+  /** A file's bytes (readBounded); `untilEof` for a file that is not a regular one. */
+  read(path: string, untilEof?: (head: Uint8Array) => boolean): Uint8Array | { error: string };
   truncate(path: string, size: number): boolean;
 }
 
@@ -39,14 +40,66 @@ export function runCheckAofCommand(argv: readonly string[], host: CheckHost): 0 
   return run.exitCode;
 }
 
+/**
+ * A file's bytes as the C tools see them. A regular file: its st_size bytes, as redis-check-aof
+ * reads what fstat says. Anything else (a device, a pipe) has st_size 0, which redis-check-aof
+ * calls empty; redis-check-rdb reads as it parses instead, so its caller passes `untilEof`, which
+ * reads the first 9 bytes and goes on to the end only after an RDB signature: /dev/zero fails at
+ * its signature, as there, instead of being read forever.
+ */
+function readBounded(path: string, untilEof?: (head: Uint8Array) => boolean): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const take = (n: number): number => {
+      const b = new Uint8Array(n);
+      const got = readSync(fd, b, 0, n, null);
+      chunks.push(b.subarray(0, got));
+      total += got;
+      return got;
+    };
+    if (st.isDirectory()) take(1); // throws EISDIR, which read() reports as the C tools do
+    if (st.isFile()) {
+      while (total < st.size && take(st.size - total) > 0);
+    } else if (untilEof) {
+      while (total < 9 && take(9 - total) > 0);
+      if (untilEof(concat(chunks, total))) while (take(1 << 16) > 0);
+    }
+    return concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * How check-rdb reads its file: a device or a pipe only past an RDB signature (the C tool reads
+ * as it parses); a directory as an empty file, as fopen() opens one and its first read fails.
+ */
+export function readRdbFile(path: string): Uint8Array | { error: string } {
+  const bytes = processHost.read(path, (head) => String.fromCharCode(...head.subarray(0, 5)) === 'REDIS');
+  return !(bytes instanceof Uint8Array) && bytes.error === 'Is a directory' ? new Uint8Array(0) : bytes;
+}
+
 /** The real thing: files, stdout, and stdin read with blocking reads (as fgets). */
 export const processHost: CheckHost = {
   write: (s) => void process.stdout.write(Buffer.from(s, 'latin1')),
   readLine,
-  read(path) {
+  read(path, untilEof) {
     try {
-      const b = readFileSync(path);
-      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      return readBounded(path, untilEof);
     } catch (e) {
       // The C tool opens a directory for reading (only reads fail) and looks at its st_size.
       const dir = (e as { code?: string }).code === 'EISDIR' ? statSync(path, { throwIfNoEntry: false }) : undefined;

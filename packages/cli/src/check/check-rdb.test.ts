@@ -6,11 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisAvailable, startServer } from '../../../core/src/rdb/__fixtures__/redis.mjs';
-import { bothCheckRdb, checkToolsAvailable, rdbBytes as R } from '../../test-support/check.ts';
+import { bothCheckRdb, checkToolsAvailable, normal, rdbBytes as R, type ToolRun } from '../../test-support/check.ts';
+import { readRdbFile } from './check-aof.ts';
 import { checkRdbBytes, runCheckRdb } from './check-rdb.ts';
 
 const available = redisAvailable() && checkToolsAvailable();
@@ -172,6 +174,33 @@ describe.skipIf(!available)('check-rdb against redis-check-rdb 7.0.15', () => {
   ])('gives the same report on %s', (_what, bytes) => {
     const { theirs, ours } = bothCheckRdb(at('made.rdb'), bytes);
     expect(ours).toEqual(theirs);
+  });
+
+  it('reads a device or a pipe as it parses, as redis-check-rdb: /dev/zero fails at its signature, a piped dump passes', () => {
+    const run = (bin: 'theirs' | 'ours', path: string): ToolRun => {
+      if (bin === 'ours') {
+        const r = runCheckRdb(['redis-check-rdb', path], readRdbFile);
+        return normal({ stdout: r.stdout, code: r.exitCode });
+      }
+      const r = spawnSync('redis-check-rdb', [path], { encoding: 'latin1' });
+      return normal({ stdout: r.stdout, code: r.status ?? -1 });
+    };
+    expect(run('ours', '/dev/zero')).toEqual(run('theirs', '/dev/zero'));
+    expect(run('ours', '/dev/zero').stdout).toContain('Wrong signature');
+    // A named pipe a writer fills with the dump, once for each tool.
+    const fifo = at('dump.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const piped = (bin: 'theirs' | 'ours'): ToolRun => {
+      const writer = spawn('sh', ['-c', `cat '${at('dump.rdb')}' > '${fifo}'`]);
+      try {
+        return run(bin, fifo);
+      } finally {
+        writer.kill();
+      }
+    };
+    const theirs = piped('theirs');
+    expect(theirs.stdout).toContain('RDB looks OK');
+    expect(piped('ours')).toEqual(theirs);
   });
 
   it('reads version 11 and 12 files, which 7.0.15 refuses', () => {
