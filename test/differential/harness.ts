@@ -83,13 +83,16 @@ export interface Pools {
   fresh: boolean;
 }
 
-/** Servers for one test file: started in beforeAll, stopped in afterAll, reset before every run. */
-export function useRedis(clients: number): Pools {
+/**
+ * Servers for one test file: started in beforeAll, stopped in afterAll, reset before every run.
+ * `extraArgs` go to both redis-servers (the oracle and a self-test's subject).
+ */
+export function useRedis(clients: number, extraArgs: string[] = []): Pools {
   let oracle: RedisPool | undefined;
   let subject: RedisPool | undefined;
   beforeAll(async () => {
-    oracle = await RedisPool.start(clients);
-    if (SELF_TEST) subject = await RedisPool.start(clients);
+    oracle = await RedisPool.start(clients, extraArgs);
+    if (SELF_TEST) subject = await RedisPool.start(clients, extraArgs);
   });
   afterAll(async () => {
     await oracle?.stop();
@@ -105,14 +108,17 @@ export function useRedis(clients: number): Pools {
   };
 }
 
-/** Starts a run: servers reset, a new Larder engine (or the self-test's second server). Call `endRun` in finally. */
-export async function beginRun(pools: Pools, opts: SessionOptions, timers?: Timers): Promise<Session> {
+/**
+ * Starts a run: servers reset, a new Larder engine (or the self-test's second server), started
+ * with `config` if given. Call `endRun` in finally.
+ */
+export async function beginRun(pools: Pools, opts: SessionOptions, timers?: Timers, config?: Record<string, string>): Promise<Session> {
   const oracle = pools.oracle();
   const subjectPool = pools.subject();
   await oracle.reset(pools.fresh);
   if (subjectPool) await subjectPool.reset(pools.fresh);
   pools.fresh = false;
-  const subject: Side = subjectPool ? new RedisSide(subjectPool) : new LarderSide(oracle.conns.length, opts.seed, timers);
+  const subject: Side = subjectPool ? new RedisSide(subjectPool) : new LarderSide(oracle.conns.length, opts.seed, timers, config);
   return new Session(oracle, subject, opts);
 }
 

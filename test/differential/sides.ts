@@ -60,8 +60,9 @@ export class RedisPool {
     public conns: RespClient[],
   ) {}
 
-  static async start(clients: number): Promise<RedisPool> {
-    const server = await startRedis();
+  /** `extraArgs`: more `redis-server` arguments (later ones win, e.g. `--appendonly yes`). */
+  static async start(clients: number, extraArgs: string[] = []): Promise<RedisPool> {
+    const server = await startRedis(extraArgs);
     const inspector = await RespClient.connect(server.port);
     // Keys expire only when touched, as in Larder's engine with activeExpire: false. Otherwise the
     // oracle's expire cycle deletes keys whose time passed (SET ... PXAT 1) at moments of its choosing,
@@ -147,9 +148,11 @@ export class LarderSide implements Side {
   readonly clients: Client[];
   readonly inbox: Norm[][];
 
-  constructor(n: number, seed: number, timers?: Timers) {
+  /** `config`: parameters to start the engine with, as `redis-server --name value` sets them. */
+  constructor(n: number, seed: number, timers?: Timers, config?: Record<string, string>) {
     const opts: Parameters<typeof createEngine>[0] = { activeExpire: false, random: seededRandom(seed) };
     if (timers) opts.timers = timers;
+    if (config) opts.config = config;
     this.engine = createEngine(opts);
     this.inbox = Array.from({ length: n }, () => []);
     this.clients = Array.from({ length: n }, (_, i) =>

@@ -96,7 +96,7 @@ export const dbCommands: CommandSpec[] = [
     complexity: 'O(N) where N is the number of keys in the selected database',
     handler: (c, argv) => {
       checkFlushArgs(argv);
-      c.engine.dirty += flushDb(c.engine, c.dbIndex);
+      c.engine.addDirty(flushDb(c.engine, c.dbIndex));
       forcePropagation(c, argv);
       return OK;
     },
@@ -110,7 +110,7 @@ export const dbCommands: CommandSpec[] = [
       checkFlushArgs(argv);
       let removed = 0;
       for (let i = 0; i < c.engine.ks.dbs.length; i++) removed += flushDb(c.engine, i);
-      c.engine.dirty += removed; // 7.0.15: the keys removed, nothing more (an empty FLUSHALL adds 0)
+      c.engine.addDirty(removed); // 7.0.15: the keys removed, nothing more (an empty FLUSHALL adds 0)
       // Kills a running BGSAVE and, with save rules, saves the empty dataset (flushAllDataAndResetRDB).
       c.engine.persistence?.rdb.afterFlushAll();
       forcePropagation(c, argv);
@@ -135,7 +135,7 @@ export const dbCommands: CommandSpec[] = [
         engine.signalReadyKeys(a);
         engine.signalReadyKeys(b);
       }
-      engine.dirty++;
+      engine.addDirty(1);
       return OK;
     },
   }),
@@ -147,7 +147,7 @@ export const dbCommands: CommandSpec[] = [
   }),
   // RANDOMKEY
   command({
-    name: 'randomkey', arity: 1, flags: ['readonly'], group: 'generic', since: '1.0.0',
+    name: 'randomkey', arity: 1, flags: ['readonly', 'touches_arbitrary_keys'], group: 'generic', since: '1.0.0',
     summary: 'Return a random key from the keyspace', syntax: '', complexity: 'O(1)',
     handler: (c) => randomKey(c.db, c.engine.random) ?? null,
   }),
@@ -170,7 +170,7 @@ export const dbCommands: CommandSpec[] = [
   }),
   // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
   command({
-    name: 'scan', arity: -2, flags: ['readonly'], group: 'generic', since: '2.8.0',
+    name: 'scan', arity: -2, flags: ['readonly', 'touches_arbitrary_keys'], group: 'generic', since: '2.8.0',
     summary: 'Incrementally iterate the keys space', syntax: 'cursor [MATCH pattern] [COUNT count] [TYPE type]',
     complexity: 'O(1) for every call. O(N) for a complete iteration.',
     handler: scan,

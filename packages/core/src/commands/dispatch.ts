@@ -119,10 +119,10 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
   if (handler === undefined) return unknownSubcommand(spec.name, argv[1] ?? '');
   c.propagateArgv = null;
   c.noPropagate = false;
-  const dirtyBefore = engine.dirty;
+  const changesBefore = engine.dirtyEvents;
   const units = engine.aofUnits;
   const t0 = hrnow();
-  engine.propagation.begin();
+  engine.propagation.begin(spec.flags.includes('touches_arbitrary_keys'));
   let reply: Reply | Promise<Reply>;
   try {
     reply = handler(c, argv);
@@ -136,7 +136,7 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
     reply = e;
   }
   // Only write commands propagate themselves; EXEC's queued commands propagate through their own call().
-  if (engine.dirty !== dirtyBefore && !c.noPropagate && spec.flags.includes('write')) {
+  if (engine.dirtyEvents !== changesBefore && !c.noPropagate && spec.flags.includes('write')) {
     engine.propagate(c.dbIndex, c.propagateArgv ?? argv);
   }
   engine.endUnit(c, units);

@@ -115,6 +115,33 @@ describe('generic key commands', () => {
     expect(ops).toEqual([['0', 'DEL', 'a']]);
   });
 
+  // Redis 7.0.15 (propagateDeletion → alsoPropagate): an expiry joins the unit of the command that
+  // met it, before the command's own effect, except under SCAN and RANDOMKEY run directly
+  // (touches_arbitrary_keys), whose deletions go bare, as active expiry's do.
+  it('a write that meets expired keys is logged in MULTI/EXEC with their DELs; SCAN and RANDOMKEY are not', () => {
+    const { c, ops, advance } = setup();
+    for (const k of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) c.exec(['SET', k, '1', 'PX', '10']);
+    ops.length = 0;
+    advance(11);
+    c.exec(['LPUSH', 'a', 'x']);
+    c.exec(['MGET', 'b', 'c', 'nokey']);
+    c.exec(['SCAN', '0']);
+    expect(ops).toEqual([
+      ['0', 'MULTI'], ['0', 'DEL', 'a'], ['0', 'LPUSH', 'a', 'x'], ['0', 'EXEC'],
+      ['0', 'MULTI'], ['0', 'DEL', 'b'], ['0', 'DEL', 'c'], ['0', 'EXEC'],
+      ['0', 'DEL', 'd'], ['0', 'DEL', 'e'], ['0', 'DEL', 'f'], ['0', 'DEL', 'g'],
+    ]);
+    ops.length = 0;
+    c.exec(['SET', 'h', '1', 'PX', '10']);
+    advance(11);
+    ops.length = 0;
+    c.exec(['MULTI']);
+    c.exec(['SCAN', '0']);
+    c.exec(['SET', 'i', '1']);
+    c.exec(['EXEC']);
+    expect(ops).toEqual([['0', 'MULTI'], ['0', 'DEL', 'h'], ['0', 'SET', 'i', '1'], ['0', 'EXEC']]);
+  });
+
   it('RENAME, MOVE and COPY keep the string encoding', () => {
     const { c } = setup();
     c.exec(['SET', 'n', '123']);

@@ -15,6 +15,9 @@ import type { Client } from '../engine/client.ts';
  * - `noscript`, `loading`, `stale`, `skip_monitor`, `skip_slowlog`, `no_auth`, `may_replicate`,
  *   `allow_busy`, `no_multi`, `no_mandatory_keys`, `no_async_loading`, `pubsub`: as Redis.
  * - `blocking`: may block the client (BLPOP ...).
+ * - `touches_arbitrary_keys`: may touch keys its arguments do not name (SCAN, RANDOMKEY, which
+ *   delete the expired keys they meet). Run directly, what it propagates is not wrapped in
+ *   MULTI/EXEC (propagatePendingCommands). COMMAND INFO does not print it, as in Redis 7.0.
  */
 export type CommandFlag =
   | 'write'
@@ -38,7 +41,8 @@ export type CommandFlag =
   | 'no_async_loading'
   | 'no_multi'
   | 'movablekeys'
-  | 'allow_busy';
+  | 'allow_busy'
+  | 'touches_arbitrary_keys';
 
 /** The ACL category a command belongs to besides those implied by its flags (Redis's `group`). */
 export type CommandGroup =

@@ -60,8 +60,15 @@ export class Engine {
   readonly blocking: Blocking;
   readonly now: () => number;
   readonly random: () => number;
-  /** Changes since the last save (Redis's server.dirty). */
+  /** Changes since the last save (Redis's server.dirty). Writes add to it through `addDirty`. */
   dirty = 0;
+  /**
+   * How many times `addDirty` moved `dirty`: what call() reads to tell a write that changed
+   * something (and is propagated) from a no-op. `dirty` cannot tell: SPOP k 9223372036854775807
+   * adds its count, as Redis does, and a double that large no longer moves by 1, where Redis's
+   * long long always does, so every later write would look like a no-op and miss the AOF.
+   */
+  dirtyEvents = 0;
   /** db index → key → clients WATCHing it. */
   readonly watchers = new Map<number, Map<string, Set<Client>>>();
   private nextClientId = 1;
@@ -114,9 +121,16 @@ export class Engine {
 
   /** See Client.changed. */
   keyChanged(dbIndex: number, key: string, event: string, cls: NotifyClass, dirty = 1): void {
-    this.dirty += dirty;
+    this.addDirty(dirty);
     if (this.watchers.size > 0) this.touchWatched(dbIndex, key);
     if (this.notifyFlags !== 0) this.notify(cls, event, key, dbIndex);
+  }
+
+  /** server.dirty += n, for n >= 0 (see dirtyEvents). */
+  addDirty(n: number): void {
+    if (n <= 0) return;
+    this.dirty += n;
+    this.dirtyEvents++;
   }
 
   /** Publishes a keyspace notification if `notify-keyspace-events` enables its class. */
@@ -315,11 +329,13 @@ export class Engine {
     const dbIndex = this.ks.indexOf(db);
     db.delete(key);
     this.stats.expiredKeys++;
-    // Redis 7.0 (propagateDeletion → propagateNow) logs the deletion at once, on its own, and does
-    // not count it in `dirty`: a write that meets an expired key is logged after a bare DEL, and a
-    // command that only found its key expired (GETEX on it) logs nothing else.
+    // Redis 7.0 (propagateDeletion → alsoPropagate) adds the deletion to the execution unit under
+    // way, before the command's own effect, and does not count it in `dirty`: a write that meets an
+    // expired key is logged as MULTI, DEL, the write, EXEC (an EXEC's queued commands: in their
+    // place inside its MULTI), a command that only found its key expired as a bare DEL. Outside a
+    // unit (active expiry) each deletion goes on its own at once, as redis-server logs them.
     const lazy = this.config.value('lazyfree-lazy-expire') === 'yes';
-    this.propagation.emitNow(dbIndex, [lazy ? 'UNLINK' : 'DEL', key]);
+    this.propagation.addOrEmit(dbIndex, [lazy ? 'UNLINK' : 'DEL', key]);
     this.keyChanged(dbIndex, key, 'expired', 'x', 0);
   }
 

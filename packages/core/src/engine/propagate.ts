@@ -2,7 +2,8 @@
  * Propagation: the commands that reproduce a write's effect, which the AOF records (reference
  * §2.2). Everything one execution unit (a command, an EXEC, a served blocked client, an expiry)
  * propagates is gathered and delivered at the unit's end, wrapped in MULTI/EXEC when it holds more
- * than one command, as Redis's propagatePendingCommands does.
+ * than one command, as Redis's propagatePendingCommands does, except for a unit that is a command
+ * touching arbitrary keys (SCAN, RANDOMKEY) run directly: its lazy-expiry DELs go unwrapped.
  */
 
 /** One propagated command: the db it applies to and its arguments. */
@@ -18,6 +19,8 @@ export class Propagation {
   private ops: PropagatedOp[] = [];
   /** Nesting depth of execution units; ops are delivered when the outermost one ends. */
   private depth = 0;
+  /** The outermost unit is a command flagged `touches_arbitrary_keys`: no MULTI/EXEC around its ops. */
+  private noMulti = false;
 
   /** True when someone listens; handlers may skip building rewritten argv otherwise. */
   get active(): boolean {
@@ -36,6 +39,12 @@ export class Propagation {
     if (this.listeners.length > 0) this.ops.push({ db, argv });
   }
 
+  /** Adds to the unit under way, or delivers at once when none is (alsoPropagate outside call()). */
+  addOrEmit(db: number, argv: string[]): void {
+    if (this.depth > 0) this.add(db, argv);
+    else this.emitNow(db, argv);
+  }
+
   /** Delivers one command at once, outside any unit (Redis's propagateNow). */
   emitNow(db: number, argv: string[]): void {
     if (this.listeners.length === 0) return;
@@ -43,15 +52,16 @@ export class Propagation {
     for (const fn of this.listeners) fn(ops);
   }
 
-  begin(): void {
-    this.depth++;
+  /** Begins a unit; `noMulti` counts only for the outermost one (a SCAN inside EXEC is wrapped). */
+  begin(noMulti = false): void {
+    if (this.depth++ === 0) this.noMulti = noMulti;
   }
 
   end(): void {
     if (--this.depth > 0 || this.ops.length === 0) return;
     let ops = this.ops;
     this.ops = [];
-    if (ops.length > 1) {
+    if (ops.length > 1 && !this.noMulti) {
       // Redis 7.0.15 propagates MULTI with the db of the first command, so a SELECT lands before
       // MULTI, not inside it (checked against its AOF); EXEC with the last one's, so none precedes it.
       ops = [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }];

@@ -123,7 +123,7 @@ function swapIn(engine: Engine, scratch: Engine): void {
   scratch.ks.dbs.forEach((src, i) => {
     const old = engine.ks.dbs[i]!;
     engine.touchAllWatched(i, old, src);
-    engine.dirty += old.size + src.size;
+    engine.addDirty(old.size + src.size);
     engine.ks.adopt(i, src);
     engine.signalReadyKeys(i);
   });

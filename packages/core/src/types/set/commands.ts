@@ -48,6 +48,10 @@ function srem(c: Client, argv: string[]): Reply {
 // Redis checks the destination's type only once the source exists.
 function smove(c: Client, argv: string[]): Reply {
   const [, srcKey, dstKey, member] = argv as [string, string, string, string];
+  // Redis looks both keys up before checking either, so an expired destination is deleted (and
+  // its DEL propagated) even when the source is missing or not a set.
+  c.db.lookup(srcKey);
+  c.db.lookup(dstKey);
   const src = c.db.write(srcKey, 'set');
   if (src === undefined) return 0;
   const dst = c.db.write(dstKey, 'set');

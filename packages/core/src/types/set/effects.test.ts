@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { effectsSetup, type EffectsSetup } from '../../commands/testing.ts';
+import { createEngine } from '../../engine/engine.ts';
 import type { Client } from '../../engine/client.ts';
 import { SetReply, type Reply } from '../../reply/reply.ts';
 
@@ -45,6 +46,37 @@ describe('set propagation', () => {
     expect(ops).toEqual([]);
     exec(c, 'spop t 5');
     expect(ops).toEqual([['DEL', 't']]);
+  });
+
+  it('SPOP with a count near 2^63 counts it as changes, and later writes are still propagated', () => {
+    const { e, c, ops } = setup();
+    exec(c, 'sadd s 1');
+    exec(c, 'spop s 9223372036854775807');
+    // server.dirty is a long long there; a double that large no longer moves by 1 (dirtyEvents does).
+    for (const line of ['sadd s 2', 'hset h f v', 'swapdb 0 1']) exec(c, line);
+    expect(ops.map((o) => o.join(' '))).toEqual(['sadd s 1', 'DEL s', 'sadd s 2', 'hset h f v', 'swapdb 0 1']);
+    expect(e.dirty).toBeGreaterThan(9e18);
+  });
+
+  it('an expired destination: SMOVE deletes it even when it moves nothing; an empty STORE deletes it unexpired', () => {
+    let t = 1_700_000_000_000;
+    const e = createEngine({ now: () => t, activeExpire: false });
+    const c = e.connect();
+    const ops: string[][] = [];
+    e.propagation.listen((batch) => ops.push(...batch.map((o) => o.argv)));
+    for (const k of ['d1', 'd2', 'd3', 'd4']) exec(c, `set ${k} v px 10`);
+    exec(c, 'set str v');
+    exec(c, 'sadd src 1');
+    ops.length = 0;
+    t += 11;
+    exec(c, 'smove nokey d1 m');
+    expect((exec(c, 'smove str d2 m') as Error).message).toMatch(/^WRONGTYPE/);
+    exec(c, 'sinterstore d3 nokey');
+    exec(c, 'sunionstore d4 src');
+    // As redis-server 7.0.15's AOF: SMOVE looks both keys up first; dbDelete does not expire.
+    expect(ops.map((o) => o.join(' '))).toEqual([
+      'DEL d1', 'DEL d2', 'sinterstore d3 nokey', 'MULTI', 'DEL d4', 'sunionstore d4 src', 'EXEC',
+    ]);
   });
 
   it('propagates other writes as received, and only when they change something', () => {

@@ -141,9 +141,9 @@ function bitopCommand(c: Client, argv: string[]): Reply {
   if (len > 0) {
     c.db.set(dest, bitop(op as BitOp, srcs, len)).enc = STR_RAW;
     c.changed(dest, 'set', '$');
-  } else if (c.db.lookup(dest) !== undefined) {
-    // An empty result deletes the destination, whatever it held.
-    c.db.delete(dest);
+  } else if (c.db.delete(dest)) {
+    // An empty result deletes the destination, whatever it held: Redis's bare dbDelete, so one
+    // whose time has passed is deleted, not expired (see storeResult).
     c.changed(dest, 'del', 'g');
   }
   return len;
