@@ -60,28 +60,19 @@ function readBounded(path: string, untilEof?: (head: Uint8Array) => boolean): Ui
       total += got;
       return got;
     };
+    // A regular file is read in one piece, which is returned as it is (no copy of a large file).
+    const joined = (): Uint8Array => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
     if (st.isDirectory()) take(1); // throws EISDIR, which read() reports as the C tools do
     if (st.isFile()) {
       while (total < st.size && take(st.size - total) > 0);
     } else if (untilEof) {
       while (total < 9 && take(9 - total) > 0);
-      if (untilEof(concat(chunks, total))) while (take(1 << 16) > 0);
+      if (untilEof(joined())) while (take(1 << 16) > 0);
     }
-    return concat(chunks, total);
+    return joined();
   } finally {
     closeSync(fd);
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /**
