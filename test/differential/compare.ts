@@ -91,3 +91,23 @@ export function sameShape(a: Norm, b: Norm): boolean {
   if (!ai || !bi) return true;
   return ai.length === bi.length && ai.every((x, i) => sameShape(x, bi[i]!));
 }
+
+/** The key a lex-range command reads, or undefined for other commands. */
+export function lexRangeKey(argv: readonly string[]): string | undefined {
+  const name = argv[0]!.toLowerCase();
+  if (name === 'zrangebylex' || name === 'zrevrangebylex' || name === 'zlexcount' || name === 'zremrangebylex') return argv[1];
+  if ((name === 'zrange' || name === 'zrangestore') && argv.some((a) => a.toLowerCase() === 'bylex')) return argv[name === 'zrange' ? 1 : 2];
+  return undefined;
+}
+
+/**
+ * A lex range over a skiplist-encoded sorted set whose members have different scores: Redis's
+ * answer depends on its random skiplist levels, and Larder knowingly follows only its most likely
+ * walk (ARCHITECTURE.md, "Where we differ from Redis 7.0.15, knowingly"). Such a step is skipped.
+ */
+export async function lexRangeOpen(conn: RespClient, key: string): Promise<boolean> {
+  const [enc, all] = await conn.pipeline([['OBJECT', 'ENCODING', key], ['ZRANGE', key, '0', '-1', 'WITHSCORES']]);
+  if (enc?.t !== 'bulk' || enc.v !== 'skiplist' || all?.t !== 'array') return false;
+  const scores = new Set(all.v.filter((_, i) => i % 2 === 1).map((x) => JSON.stringify(x)));
+  return scores.size > 1;
+}

@@ -51,7 +51,7 @@ import { withCreators } from './commands/values.ts';
 import { DIRECTED, dumpRestore, expirySteps, groups, one, parseLine } from './commands/propagation.ts';
 import { env } from './harness.ts';
 import { formatNorm, normEqual } from '../support/norm.ts';
-import type { RespClient } from '../support/resp-client.ts';
+import { lexRangeKey, lexRangeOpen } from './compare.ts';
 
 const REDIS_AOF = [
   '--appendonly', 'yes', '--appendfsync', 'always', '--aof-use-rdb-preamble', 'yes',
@@ -148,26 +148,6 @@ async function resyncRandomKey(run: AofRun, client: number, r: Command[], l: Com
   for (const k of rDel.filter((k) => !lDel.includes(k))) await run.s.subject.exec(client, ['EXISTS', k], false);
   for (const k of lDel.filter((k) => !rDel.includes(k))) await run.s.redis(client).call(['EXISTS', k]);
   return [[...r, ...(await run.redis.take())], [...l, ...(await run.larder.take())]];
-}
-
-/** The key a lex-range command reads, or undefined for other commands. */
-function lexRangeKey(argv: readonly string[]): string | undefined {
-  const name = argv[0]!.toLowerCase();
-  if (name === 'zrangebylex' || name === 'zrevrangebylex' || name === 'zlexcount' || name === 'zremrangebylex') return argv[1];
-  if ((name === 'zrange' || name === 'zrangestore') && argv.some((a) => a.toLowerCase() === 'bylex')) return argv[name === 'zrange' ? 1 : 2];
-  return undefined;
-}
-
-/**
- * A lex range over a skiplist-encoded sorted set whose members have different scores: Redis's
- * answer depends on its random skiplist levels, and Larder knowingly follows only its most likely
- * walk (ARCHITECTURE.md, "Where we differ from Redis 7.0.15, knowingly"). Such a step is skipped.
- */
-async function lexRangeOpen(conn: RespClient, key: string): Promise<boolean> {
-  const [enc, all] = await conn.pipeline([['OBJECT', 'ENCODING', key], ['ZRANGE', key, '0', '-1', 'WITHSCORES']]);
-  if (enc?.t !== 'bulk' || enc.v !== 'skiplist' || all?.t !== 'array') return false;
-  const scores = new Set(all.v.filter((_, i) => i % 2 === 1).map((x) => JSON.stringify(x)));
-  return scores.size > 1;
 }
 
 /**

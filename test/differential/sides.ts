@@ -15,6 +15,7 @@ export const CONFIG_DEFAULTS = [
   'hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64', // 512: what Debian's 7.0.15 reports
   'set-max-intset-entries', '512',
   'zset-max-listpack-entries', '128', 'zset-max-listpack-value', '64',
+  'list-max-listpack-size', '-2', 'list-compress-depth', '0',
   'maxmemory-clients', '0',
 ];
 

@@ -151,6 +151,13 @@ describe('RDB opcodes', () => {
     }
   });
 
+  it('writes a time held as 2^63 (a PXAT of INT64_MAX) as INT64_MAX, which reads back as 2^63', () => {
+    const bytes = rawRdb(9, (o) => (o.u8(C.RDB_OPCODE_EXPIRETIME_MS), o.millis(2 ** 63), str(o, 'k', 'v')));
+    const at = bytes.indexOf(C.RDB_OPCODE_EXPIRETIME_MS, 9);
+    expect([...bytes.subarray(at + 1, at + 9)]).toEqual([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    expect(one(bytes).expireAt).toBe(2 ** 63);
+  });
+
   it('switches databases, interleaved too, and passes RESIZEDB hints; ignores SLOT_INFO', () => {
     const seen: string[] = [];
     const records: RdbRecord[] = [];

@@ -213,11 +213,21 @@ export class RdbOutput {
     this.latin1(text);
   }
 
-  /** 8-byte little-endian signed milliseconds. */
+  /**
+   * 8-byte little-endian signed milliseconds. Times are doubles, so a PXAT of INT64_MAX (which
+   * Redis keeps, and saves) is held as 2^63: it is written as INT64_MAX, not wrapped to INT64_MIN,
+   * which would load as long expired and drop the key.
+   */
   millis(ms: number): void {
     this.room(8);
     const b = this.buf;
     const p = this.pos;
+    if (ms >= 2 ** 63) {
+      b.fill(0xff, p, p + 7);
+      b[p + 7] = 0x7f;
+      this.pos += 8;
+      return;
+    }
     const lo = ms >>> 0;
     const hi = Math.floor(ms / 0x100000000);
     for (let i = 0; i < 4; i++) b[p + i] = (lo >>> (8 * i)) & 0xff;
