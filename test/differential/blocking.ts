@@ -13,6 +13,7 @@ import { materialize, type Argv } from './commands/dsl.ts';
 import type { BlockingScenario } from './commands/blocking.ts';
 import { Mismatch, compareState, counters, runStep, showArgv, type TranscriptLine } from './runner.ts';
 import { LarderSide, RedisSide, settle, type Session } from './session.ts';
+import { sleep } from './harness.ts';
 import { formatNorm } from '../support/norm.ts';
 
 /** Timers that only fire when told to; remembers which one each blocked client registered. */
@@ -56,7 +57,6 @@ interface BlockOps {
   release(i: number): Promise<boolean>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function redisOps(side: RedisSide): BlockOps {
   const ids = new Map<number, string>();

@@ -24,6 +24,9 @@ import { diffSnapshots } from '../support/state.ts';
 import { Survey } from './survey.ts';
 import { formatNorm } from '../support/norm.ts';
 
+/** A real pause (blocking timeouts, TTLs that must pass on both servers). */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 export interface GenEnv {
   /** Larder's table has a handler for this command (for auxiliary commands only, e.g. type creators). */
   has(name: string): boolean;

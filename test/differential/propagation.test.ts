@@ -28,7 +28,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, test } from 'vitest';
-import { beginRun, endRun, familyEnabled, fcParams, single, useRedis, type Pools } from './harness.ts';
+import { beginRun, endRun, env, familyEnabled, fcParams, single, sleep, useRedis, type Pools } from './harness.ts';
 import { attachPersistence, createMemoryStorage, type AttachedPersistence, type Timers } from '../support/larder.ts';
 import { AofTap, compareAof, larderAofDir, redisAofDir, showStreams, type AofCompare, type Command } from './aof.ts';
 import { Mismatch, counters, runStep, showArgv, type StepResult, type TranscriptLine } from './runner.ts';
@@ -49,7 +49,6 @@ import { anyCommand } from './commands/mixed.ts';
 import { transactions } from './commands/transactions.ts';
 import { withCreators } from './commands/values.ts';
 import { DIRECTED, dumpRestore, expirySteps, groups, one, parseLine } from './commands/propagation.ts';
-import { env } from './harness.ts';
 import { formatNorm, normEqual } from '../support/norm.ts';
 import { lexRangeKey, lexRangeOpen } from './compare.ts';
 
@@ -121,7 +120,6 @@ async function inRun(pools: Pools, seed: number, timers: Timers | undefined, fn:
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** AOF commands compared in this file (LARDER_DIFF_STATS=1 prints it). */
 let compared = 0;

@@ -18,7 +18,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, test } from 'vitest';
-import { beginRun, endRun, env, familyEnabled, fcParams, useRedis, type Pools } from './harness.ts';
+import { beginRun, endRun, env, familyEnabled, fcParams, sleep, useRedis, type Pools } from './harness.ts';
 import { attachPersistence, createMemoryStorage, type AttachedPersistence } from '../support/larder.ts';
 import { Mismatch, compareState, counters, runStep, showArgv, type TranscriptLine } from './runner.ts';
 import { LarderSide, type RedisSide, type Session } from './session.ts';
@@ -56,7 +56,6 @@ async function inRun(pools: Pools, seed: number, fn: (s: Session) => Promise<voi
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isReload = (argv: readonly string[]) => argv[0]!.toUpperCase() === 'DEBUG' && argv[1]?.toUpperCase() === 'RELOAD';
 
 /**

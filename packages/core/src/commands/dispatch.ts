@@ -122,7 +122,7 @@ export function call(engine: Engine, c: Client, spec: CommandSpec, fullName: str
   const changesBefore = engine.dirtyEvents;
   const units = engine.aofUnits;
   const t0 = hrnow();
-  engine.propagation.begin(spec.flags.includes('touches_arbitrary_keys'));
+  engine.propagation.begin(spec);
   let reply: Reply | Promise<Reply>;
   try {
     reply = handler(c, argv);

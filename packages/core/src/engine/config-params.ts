@@ -32,7 +32,7 @@ export const INT_MAX = 2n ** 31n - 1n;
 const INT_MIN = -(2n ** 31n);
 const UINT_MAX = 2n ** 32n - 1n;
 export const LONG_MAX = 2n ** 63n - 1n;
-export const ULLONG_MAX = 2n ** 64n - 1n;
+const ULLONG_MAX = 2n ** 64n - 1n;
 const MB = 1024n * 1024n;
 
 const MEMORY_UNITS: Record<string, bigint> = {

@@ -335,7 +335,7 @@ export class Engine {
     // place inside its MULTI), a command that only found its key expired as a bare DEL. Outside a
     // unit (active expiry) each deletion goes on its own at once, as redis-server logs them.
     const lazy = this.config.value('lazyfree-lazy-expire') === 'yes';
-    this.propagation.addOrEmit(dbIndex, [lazy ? 'UNLINK' : 'DEL', key]);
+    this.propagation.add(dbIndex, [lazy ? 'UNLINK' : 'DEL', key]);
     this.keyChanged(dbIndex, key, 'expired', 'x', 0);
   }
 

@@ -19,8 +19,8 @@ export class Propagation {
   private ops: PropagatedOp[] = [];
   /** Nesting depth of execution units; ops are delivered when the outermost one ends. */
   private depth = 0;
-  /** The outermost unit is a command flagged `touches_arbitrary_keys`: no MULTI/EXEC around its ops. */
-  private noMulti = false;
+  /** The command of the outermost unit, if it is one: its flags say whether to wrap (see end). */
+  private unit: { readonly flags: readonly string[] } | undefined;
 
   /** True when someone listens; handlers may skip building rewritten argv otherwise. */
   get active(): boolean {
@@ -35,33 +35,28 @@ export class Propagation {
     };
   }
 
+  /**
+   * Adds to the unit under way (alsoPropagate); outside any unit (active expiry) the command is
+   * delivered at once, on its own.
+   */
   add(db: number, argv: string[]): void {
-    if (this.listeners.length > 0) this.ops.push({ db, argv });
-  }
-
-  /** Adds to the unit under way, or delivers at once when none is (alsoPropagate outside call()). */
-  addOrEmit(db: number, argv: string[]): void {
-    if (this.depth > 0) this.add(db, argv);
-    else this.emitNow(db, argv);
-  }
-
-  /** Delivers one command at once, outside any unit (Redis's propagateNow). */
-  emitNow(db: number, argv: string[]): void {
     if (this.listeners.length === 0) return;
-    const ops = [{ db, argv }];
-    for (const fn of this.listeners) fn(ops);
+    if (this.depth > 0) this.ops.push({ db, argv });
+    else for (const fn of this.listeners) fn([{ db, argv }]);
   }
 
-  /** Begins a unit; `noMulti` counts only for the outermost one (a SCAN inside EXEC is wrapped). */
-  begin(noMulti = false): void {
-    if (this.depth++ === 0) this.noMulti = noMulti;
+  /** Begins a unit, of command `spec` if it is one; only the outermost one's counts (a SCAN inside EXEC is wrapped). */
+  begin(spec?: { readonly flags: readonly string[] }): void {
+    if (this.depth++ === 0) this.unit = spec;
   }
 
   end(): void {
     if (--this.depth > 0 || this.ops.length === 0) return;
     let ops = this.ops;
     this.ops = [];
-    if (ops.length > 1 && !this.noMulti) {
+    // A command touching arbitrary keys (SCAN, RANDOMKEY) run directly: its lazy-expiry DELs go
+    // unwrapped. Looked up here, where it is rare, rather than for every command in begin().
+    if (ops.length > 1 && !this.unit?.flags.includes('touches_arbitrary_keys')) {
       // Redis 7.0.15 propagates MULTI with the db of the first command, so a SELECT lands before
       // MULTI, not inside it (checked against its AOF); EXEC with the last one's, so none precedes it.
       ops = [{ db: ops[0]!.db, argv: ['MULTI'] }, ...ops, { db: ops[ops.length - 1]!.db, argv: ['EXEC'] }];
